@@ -1,0 +1,27 @@
+"""Problems found in input: located, one line each, never a traceback."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A located markup or input problem; `str()` is the one-line report."""
+
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" or "warning"
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.kind}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class InputError(Exception):
+    """An input that cannot be read at all; the message names it and is shown as is."""
