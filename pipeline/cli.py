@@ -1,0 +1,208 @@
+"""`privspan` command line: lint, convert, corpus (and the model commands)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from .markup import parse, render
+from .problems import InputError
+from .readers import collect_files, read_text
+from .schema import LABELS, SCHEMES
+from .units import Span
+
+
+def _label_counts(counts: Counter, labels: Sequence[str] = LABELS) -> str:
+    order = list(labels) + sorted(set(counts) - set(labels))
+    return ", ".join(f"{label} {counts[label]}" for label in order if label in counts or label in labels)
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    files, errors = collect_files(args.files, (".txt",))
+    failed = bool(errors)
+    for error in errors:
+        print(error, file=sys.stderr)
+    n_errors = n_warnings = 0
+    spans: Counter = Counter()
+    for file in files:
+        try:
+            markup, _ = read_text(file)
+        except InputError as err:
+            print(err, file=sys.stderr)
+            failed = True
+            continue
+        parsed = parse(markup, str(file))
+        for problem in parsed.problems:
+            print(problem)
+        n_errors += len(parsed.errors)
+        n_warnings += len(parsed.problems) - len(parsed.errors)
+        spans.update(s.label for s in parsed.spans)
+    print(f"{len(files)} file(s): {sum(spans.values())} spans ({_label_counts(spans)}); "
+          f"{n_errors} error(s), {n_warnings} warning(s)")
+    return 1 if failed or (args.strict and n_errors) else 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    return _convert_to_jsonl(args) if args.to == "jsonl" else _convert_to_brackets(args)
+
+
+def _convert_to_jsonl(args: argparse.Namespace) -> int:
+    files, errors = collect_files(args.files, (".txt",))
+    for error in errors:
+        print(error, file=sys.stderr)
+    failed = bool(errors)
+    lines: List[str] = []
+    for file in files:
+        try:
+            markup, _ = read_text(file)
+        except InputError as err:
+            print(err, file=sys.stderr)
+            failed = True
+            continue
+        parsed = parse(markup, str(file))
+        for problem in parsed.problems:
+            print(problem, file=sys.stderr)
+        record = {"id": file.stem, "text": parsed.text, "spans": [s.to_dict() for s in parsed.spans]}
+        lines.append(json.dumps(record, ensure_ascii=False))
+    text = "".join(line + "\n" for line in lines)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 1 if failed else 0
+
+
+def _convert_to_brackets(args: argparse.Namespace) -> int:
+    files, errors = collect_files(args.files, (".jsonl",))
+    for error in errors:
+        print(error, file=sys.stderr)
+    failed = bool(errors)
+    out_dir = Path(args.out) if args.out else None
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        try:
+            content, _ = read_text(file)
+        except InputError as err:
+            print(err, file=sys.stderr)
+            failed = True
+            continue
+        for lineno, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                doc_id, text = str(record["id"]), record["text"]
+                spans = [Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in record.get("spans", [])]
+                scores = [float(s.get("score", 0.0)) for s in record.get("spans", [])] if any(
+                    "score" in s for s in record.get("spans", [])) else None
+            except (ValueError, KeyError, TypeError, AttributeError) as err:
+                print(f"{file}:{lineno}:1: error: bad-record: {err.__class__.__name__}: {err}", file=sys.stderr)
+                failed = True
+                continue
+            markup, left_out = render(text, spans, scores)
+            for span in left_out:
+                print(f"{file}:{lineno}:1: warning: left-out: {doc_id}: {span.label} "
+                      f"[{span.start}, {span.end}) cannot be written as brackets", file=sys.stderr)
+            if out_dir:
+                (out_dir / f"{doc_id}.txt").write_text(markup, encoding="utf-8")
+            else:
+                sys.stdout.write(markup + "\n")
+    return 1 if failed else 0
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from .corpus import CorpusReport, assign_splits, drop_unannotated, write_corpus
+    from .docs import blank_pipeline
+    from .sources import gather
+
+    started = time.perf_counter()
+    gathered = gather(args.sources, args.format, args.labels, args.strict)
+    for error in gathered.errors:
+        print(error, file=sys.stderr)
+    for problem in gathered.problems:
+        print(problem, file=sys.stderr)
+    units, unannotated = drop_unannotated(gathered.units)
+    if not units:
+        print("privspan corpus: error: no annotated units in the sources", file=sys.stderr)
+        return 1
+    try:
+        split = assign_splits(units, args.dev, args.test, args.seed)
+    except ValueError as err:
+        print(f"privspan corpus: error: {err}", file=sys.stderr)
+        return 1
+    report = CorpusReport(documents=gathered.documents, unannotated=unannotated)
+    paths = write_corpus(blank_pipeline(), split, Path(args.out), report)
+    if args.hf_out:
+        from .hf import save_splits
+
+        save_splits(split.units, Path(args.hf_out))
+    written = sum(report.spans.values())
+    labels = SCHEMES[args.labels].labels
+    align = report.alignment
+    print(f"documents: {report.documents} (split by {split.by}"
+          f"{'; too few documents to split by document' if split.by == 'line' else ''})")
+    print("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
+          + f"; {unannotated} unit(s) without gold spans left out")
+    print(f"spans written: {written} ({_label_counts(report.spans, labels)})")
+    print(f"misaligned with tokens: expanded to token edges {sum(align.expanded.values())} "
+          f"({_label_counts(align.expanded, labels)}), dropped {sum(align.dropped.values())}")
+    dropped = gathered.dropped + align.dropped
+    print(f"annotations read: {gathered.read} = written {written} + dropped {sum(dropped.values())}"
+          + "".join(f"; {reason}: {n}" for reason, n in sorted(dropped.items())))
+    n_errors = sum(p.is_error for p in gathered.problems)
+    print(f"problems: {n_errors} error(s), {len(gathered.problems) - n_errors} warning(s); "
+          f"unreadable inputs: {len(gathered.errors)}")
+    print("wrote " + ", ".join(str(p) for p in paths.values())
+          + (f"; datasets to {args.hf_out}" if args.hf_out else "")
+          + f" in {time.perf_counter() - started:.1f} s")
+    return 1 if gathered.errors or (args.strict and n_errors) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="privspan", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    lint = sub.add_parser("lint", help="report markup problems and count spans")
+    lint.add_argument("files", nargs="+", help="bracket files or folders of .txt")
+    lint.add_argument("--strict", action="store_true", help="exit 1 when any error is found")
+    lint.set_defaults(func=cmd_lint)
+
+    convert = sub.add_parser("convert", help="bracket markup <-> JSONL")
+    convert.add_argument("files", nargs="+", help=".txt bracket files (to jsonl) or .jsonl files (to brackets)")
+    convert.add_argument("--to", choices=("jsonl", "brackets"), required=True)
+    convert.add_argument("--out", help="output file (jsonl) or folder (brackets); default stdout")
+    convert.set_defaults(func=cmd_convert)
+
+    corpus = sub.add_parser("corpus", help="build train/dev/test .spacy files from gold sources")
+    corpus.add_argument("sources", nargs="+", help="bracket files/folders, CA4P-483 folders, HF datasets")
+    corpus.add_argument("--out", required=True, help="folder for train.spacy, dev.spacy, test.spacy")
+    corpus.add_argument("--format", choices=("auto", "brackets", "ca4p", "hf"), default="auto")
+    corpus.add_argument("--labels", choices=tuple(SCHEMES), default="project",
+                        help="project: the 4 bracket labels; ca4p: the dataset's 7 labels")
+    corpus.add_argument("--dev", type=float, default=0.1, help="share of documents for dev")
+    corpus.add_argument("--test", type=float, default=0.0, help="share of documents for test")
+    corpus.add_argument("--seed", type=int, default=0)
+    corpus.add_argument("--strict", action="store_true", help="leave out files with markup errors; exit 1")
+    corpus.add_argument("--hf-out", help="also save a datasets.DatasetDict here")
+    corpus.set_defaults(func=cmd_corpus)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Gold units -> train/dev/test DocBins, split by document, with a report that adds up."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from spacy.language import Language
+from spacy.tokens import DocBin
+
+from .docs import Alignment, units_to_docs
+from .schema import SPANS_KEY
+from .units import Unit
+
+
+@dataclass
+class Split:
+    """Units per split name, and how the split was made."""
+
+    units: Dict[str, List[Unit]]
+    by: str  # "document" or "line"
+
+
+def assign_splits(units: List[Unit], dev: float, test: float, seed: int) -> Split:
+    """Split by document, so that a document never lands in two splits.
+
+    With fewer documents than splits, split by unit (line) instead: the caller says so.
+    """
+    names = ["train"] + (["dev"] if dev > 0 else []) + (["test"] if test > 0 else [])
+    doc_ids = sorted({u.doc_id for u in units})
+    by = "document" if len(doc_ids) >= len(names) else "line"
+    keys = doc_ids if by == "document" else list(range(len(units)))
+    rng = random.Random(seed)
+    rng.shuffle(keys)
+    n_dev = _share(dev, len(keys))
+    n_test = _share(test, len(keys))
+    if n_dev + n_test >= len(keys):
+        raise ValueError(f"too few {by}s ({len(keys)}) for dev={dev} and test={test}")
+    place = {key: "dev" for key in keys[:n_dev]}
+    place.update({key: "test" for key in keys[n_dev:n_dev + n_test]})
+    out: Dict[str, List[Unit]] = {name: [] for name in names}
+    for i, unit in enumerate(units):
+        out[place.get(unit.doc_id if by == "document" else i, "train")].append(unit)
+    return Split(out, by)
+
+
+def _share(fraction: float, n: int) -> int:
+    return max(1, round(fraction * n)) if fraction > 0 else 0
+
+
+@dataclass
+class CorpusReport:
+    documents: int = 0
+    units: Counter = field(default_factory=Counter)  # per split
+    spans: Counter = field(default_factory=Counter)  # per label, as written
+    unannotated: int = 0
+    alignment: Alignment = field(default_factory=Alignment)
+
+
+def write_corpus(nlp: Language, split: Split, out_dir: Path, report: CorpusReport,
+                 spans_key: str = SPANS_KEY) -> Dict[str, Path]:
+    """Write one `<split>.spacy` per split; fills the report's unit, span and alignment counts."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: Dict[str, Path] = {}
+    for name, units in split.units.items():
+        docbin = DocBin(store_user_data=True)
+        for doc in units_to_docs(nlp, units, report.alignment, spans_key):
+            docbin.add(doc)
+            report.spans.update(span.label_ for span in doc.spans[spans_key])
+        report.units[name] = len(units)
+        paths[name] = out_dir / f"{name}.spacy"
+        docbin.to_disk(paths[name])
+    return paths
+
+
+def drop_unannotated(units: List[Unit]) -> Tuple[List[Unit], int]:
+    """Keep only units that hold gold spans.
+
+    Annotators of CA4P-483 (and of the seed) marked data-access sentences only: a unit
+    without spans is no proof that it has none, so it is kept out of training and scoring.
+    """
+    kept = [u for u in units if u.spans]
+    return kept, len(units) - len(kept)

@@ -1,0 +1,105 @@
+"""Every gold source (bracket files, CA4P-483 folders, HF datasets) read into units.
+
+The counts kept here make the corpus report add up: annotations read = spans written +
+spans dropped, each drop with its reason.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, List
+
+from .markup import parse
+from .problems import InputError, Problem
+from .readers import collect_files, read_text
+from .units import Document, Unit, split_units
+
+FORMATS = ("auto", "brackets", "ca4p", "hf")
+
+
+@dataclass
+class Gathered:
+    units: List[Unit] = field(default_factory=list)
+    documents: int = 0
+    problems: List[Problem] = field(default_factory=list)
+    errors: List[str] = field(default_factory=list)  # inputs that could not be read at all
+    read: int = 0  # annotations read
+    dropped: Counter = field(default_factory=Counter)  # by reason
+
+    def add_document(self, document: Document) -> None:
+        self.units.extend(split_units(document))
+        self.documents += 1
+
+
+def detect_format(path: Path) -> str:
+    from .ca4p import is_ca4p_folder
+
+    if path.is_dir() and is_ca4p_folder(path):
+        return "ca4p"
+    if path.is_dir() and any((path / name).exists() for name in ("dataset_dict.json", "dataset_info.json")):
+        return "hf"
+    return "brackets"
+
+
+def gather(sources: Iterable[str | Path], fmt: str = "auto", scheme: str = "project",
+           strict: bool = False) -> Gathered:
+    """Read all sources; bad inputs become errors and the rest is still read.
+
+    With `strict`, a bracket file with markup errors is left out whole (its problems are
+    still reported).
+    """
+    gathered = Gathered()
+    for source in sources:
+        path = Path(source)
+        kind = detect_format(path) if fmt == "auto" else fmt
+        if kind == "ca4p":
+            _gather_ca4p(gathered, path, scheme)
+        elif kind == "hf":
+            _gather_hf(gathered, path)
+        else:
+            _gather_brackets(gathered, path, strict)
+    return gathered
+
+
+def _gather_brackets(gathered: Gathered, path: Path, strict: bool) -> None:
+    files, errors = collect_files([path], (".txt",))
+    gathered.errors.extend(errors)
+    for file in files:
+        try:
+            markup, _ = read_text(file)
+        except InputError as err:
+            gathered.errors.append(str(err))
+            continue
+        parsed = parse(markup, str(file))
+        gathered.problems.extend(parsed.problems)
+        gathered.read += len(parsed.spans)
+        if strict and parsed.errors:
+            gathered.dropped["file with markup errors (--strict)"] += len(parsed.spans)
+            continue
+        gathered.add_document(Document(file.stem, parsed.text, parsed.spans))
+
+
+def _gather_ca4p(gathered: Gathered, path: Path, scheme: str) -> None:
+    from .ca4p import read_ca4p
+
+    result = read_ca4p(path, scheme)
+    gathered.problems.extend(result.problems)
+    gathered.read += result.read
+    gathered.dropped.update(result.dropped)
+    for document in result.documents:
+        gathered.add_document(document)
+
+
+def _gather_hf(gathered: Gathered, path: Path) -> None:
+    from .hf import load_units
+
+    try:
+        splits = load_units(path)
+    except InputError as err:
+        gathered.errors.append(str(err))
+        return
+    units = [unit for split in splits.values() for unit in split]
+    gathered.units.extend(units)
+    gathered.documents += len({u.doc_id for u in units})
+    gathered.read += sum(len(u.spans) for u in units)
