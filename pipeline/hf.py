@@ -1,0 +1,86 @@
+"""HuggingFace `datasets` interchange: one row per Unit, one split per corpus split."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List
+
+import datasets
+
+from .problems import InputError
+from .units import Span, Unit
+
+# Explicit features, so a split whose units hold no span still types `spans` as a list of
+# structs instead of an unusable list of nulls.
+FEATURES = datasets.Features({
+    "id": datasets.Value("string"),
+    "doc_id": datasets.Value("string"),
+    "line": datasets.Value("int32"),
+    "text": datasets.Value("string"),
+    # A list literal (not `datasets.List`) so datasets 2.x, which pyproject allows, reads it too.
+    "spans": [{
+        "start": datasets.Value("int32"),
+        "end": datasets.Value("int32"),
+        "label": datasets.Value("string"),
+    }],
+})
+REQUIRED_COLUMNS = ("id", "doc_id", "text", "spans")
+
+
+def units_to_dataset(units: List[Unit]) -> datasets.Dataset:
+    return datasets.Dataset.from_dict({
+        "id": [unit.id for unit in units],
+        "doc_id": [unit.doc_id for unit in units],
+        "line": [unit.line for unit in units],
+        "text": [unit.text for unit in units],
+        "spans": [[span.to_dict() for span in unit.spans] for unit in units],
+    }, features=FEATURES)
+
+
+def save_splits(splits: Dict[str, List[Unit]], out_dir: Path) -> datasets.DatasetDict:
+    dataset = datasets.DatasetDict({name: units_to_dataset(units) for name, units in splits.items()})
+    # An empty split would get 0 shards and then fail to load (datasets PR #8385); one shard
+    # for it keeps an empty test split loadable.
+    dataset.save_to_disk(str(out_dir),
+                         num_shards={name: 1 for name, split in dataset.items() if len(split) == 0})
+    return dataset
+
+
+def load_units(path: Path) -> Dict[str, List[Unit]]:
+    """Units of a dataset saved with `save_to_disk`; a lone Dataset becomes split "train"."""
+    try:
+        loaded = datasets.load_from_disk(str(path))
+    except (OSError, ValueError) as error:  # missing, not a dataset, or corrupt
+        raise InputError(f"{path}: not a saved HuggingFace dataset ({_first_line(error)})") from None
+    if isinstance(loaded, datasets.Dataset):
+        loaded = datasets.DatasetDict({"train": loaded})
+    return {name: _dataset_units(split, path, name) for name, split in loaded.items()}
+
+
+def _dataset_units(dataset: datasets.Dataset, path: Path, split: str) -> List[Unit]:
+    missing = [column for column in REQUIRED_COLUMNS if column not in dataset.column_names]
+    if missing:
+        raise InputError(f"{path}: split {split!r} lacks column(s) {', '.join(missing)}")
+    columns = dataset.to_dict()  # columnar access is much faster than iterating rows
+    lines = columns.get("line") or [_line_of(unit_id) for unit_id in columns["id"]]
+    return [
+        Unit(doc_id, line, text, [Span(s["start"], s["end"], s["label"]) for s in _rows(spans)])
+        for doc_id, line, text, spans
+        in zip(columns["doc_id"], lines, columns["text"], columns["spans"])
+    ]
+
+
+def _line_of(unit_id: str) -> int:
+    """Datasets written elsewhere may lack `line`; our ids end in ":<line>" when they have one."""
+    suffix = unit_id.rpartition(":")[2]
+    return int(suffix) if suffix.isdecimal() else 1
+
+
+def _rows(spans: object) -> List[dict]:
+    # A `Sequence` of structs comes back as a dict of lists rather than a list of dicts.
+    if isinstance(spans, dict):
+        return [dict(zip(spans, values)) for values in zip(*spans.values())]
+    return list(spans or [])
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
