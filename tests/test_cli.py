@@ -1,0 +1,192 @@
+"""privspan lint / convert / corpus, including bad input next to good input."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from spacy.tokens import DocBin
+
+from pipeline.cli import main
+from pipeline.docs import blank_pipeline
+from pipeline.markup import parse
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "seed_kuaishou.txt"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lint_seed(capsys):
+    code, out, _ = run(capsys, "lint", SEED)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == f"{SEED}:21:43: error: unclosed: '[' (ACTION) is not closed before the end of the line; kept as text"
+    assert sum(": warning: stray: " in line for line in lines) == 4
+    assert lines[-1] == "1 file(s): 124 spans (ACTOR 12, ACTION 19, DATA 78, CONTEXT 15); 1 error(s), 4 warning(s)"
+    assert run(capsys, "lint", "--strict", SEED)[0] == 1
+
+
+def test_lint_bad_inputs_are_one_line_each_and_good_files_still_read(tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text("(我们)[收集]<信息>", encoding="utf-8")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    code, out, err = run(capsys, "lint", good, binary, tmp_path / "missing.txt", empty_dir)
+    assert code == 1
+    assert "3 spans (ACTOR 1, ACTION 1, DATA 1, CONTEXT 0)" in out
+    assert err.splitlines() == [
+        f"{tmp_path / 'missing.txt'}: error: no such file or folder",
+        f"{empty_dir}: error: no .txt files in this folder",
+        f"{binary}: error: binary file (NUL bytes), not text",
+    ]
+
+
+def test_lint_reads_gb18030(tmp_path, capsys):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("(我们)[收集]".encode("gb18030"))
+    code, out, _ = run(capsys, "lint", path)
+    assert code == 0 and "2 spans" in out
+
+
+def test_convert_jsonl_and_back(tmp_path, capsys):
+    jsonl = tmp_path / "seed.jsonl"
+    assert run(capsys, "convert", SEED, "--to", "jsonl", "--out", jsonl)[0] == 0
+    [record] = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    parsed = parse(SEED.read_text(encoding="utf-8"))
+    assert record["id"] == SEED.stem and record["text"] == parsed.text
+    assert len(record["spans"]) == 124
+    assert all(set(s) == {"start", "end", "label"} for s in record["spans"])
+    code, out, _ = run(capsys, "convert", jsonl, "--to", "brackets")
+    assert code == 0
+    again = parse(out[:-1])  # one document, followed by a newline
+    assert again.text == parsed.text and again.spans == parsed.spans
+
+
+def test_convert_bad_jsonl_line_is_reported_and_others_written(tmp_path, capsys):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"id": "a", "text": "a(b", "spans": [{"start": 0, "end": 1, "label": "DATA"}]}\n'
+                     'not json\n'
+                     '{"id": "c", "text": "xyz", "spans": [{"start": 0, "end": 2, "label": "DATA"},'
+                     ' {"start": 1, "end": 3, "label": "ACTOR"}]}\n', encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, "convert", jsonl, "--to", "brackets", "--out", out_dir)
+    assert code == 1
+    assert (out_dir / "a.txt").read_text(encoding="utf-8") == "<a>\\(b"
+    assert (out_dir / "c.txt").read_text(encoding="utf-8") == "<xy>z"
+    assert f"{jsonl}:2:1: error: bad-record: " in err
+    assert f"{jsonl}:3:1: warning: left-out: c: ACTOR [1, 3)" in err
+    assert "Traceback" not in err
+
+
+def test_corpus_seed_splits_by_line_and_keeps_every_span(tmp_path, capsys):
+    code, out, err = run(capsys, "corpus", SEED, "--out", tmp_path, "--dev", "0.2", "--test", "0.1")
+    assert code == 0
+    assert "documents: 1 (split by line; too few documents to split by document)" in out
+    assert "spans written: 124 (ACTOR 12, ACTION 19, DATA 78, CONTEXT 15)" in out
+    assert "annotations read: 124 = written 124 + dropped 0" in out
+    assert ":21:43: error: unclosed:" in err
+    nlp = blank_pipeline()
+    docs = {name: list(DocBin().from_disk(tmp_path / f"{name}.spacy").get_docs(nlp.vocab))
+            for name in ("train", "dev", "test")}
+    assert all(docs.values())
+    assert sum(len(d.spans["sc"]) for split in docs.values() for d in split) == 124
+    ids = [d.user_data["id"] for split in docs.values() for d in split]
+    assert len(ids) == len(set(ids)) == 15
+    assert all(d.user_data["doc_id"] == SEED.stem and d.user_data["line"] >= 1
+               for split in docs.values() for d in split)
+
+
+def test_corpus_is_deterministic_and_splits_by_document(tmp_path, capsys):
+    for i in range(6):
+        (tmp_path / f"doc{i}.txt").write_text(f"(我们)[收集]<信息{i}>\n无\n<位置>", encoding="utf-8")
+
+    def build(out: Path, seed: int) -> dict:
+        assert run(capsys, "corpus", tmp_path, "--out", out, "--dev", "0.2", "--test", "0.2",
+                   "--seed", seed)[0] == 0
+        nlp = blank_pipeline()
+        return {name: sorted(d.user_data["id"] for d in DocBin().from_disk(out / f"{name}.spacy").get_docs(nlp.vocab))
+                for name in ("train", "dev", "test")}
+
+    first, again = build(tmp_path / "a", 1), build(tmp_path / "b", 1)
+    assert first == again
+    doc_sets = [{i.split(":")[0] for i in ids} for ids in first.values()]
+    assert sum(len(s) for s in doc_sets) == 6 and not (doc_sets[0] & doc_sets[1] or doc_sets[1] & doc_sets[2])
+
+
+def test_corpus_counts_misaligned_spans(tmp_path, capsys):
+    # jieba keeps 手机号码 whole, so a span on 手机 alone cuts through a token.
+    path = tmp_path / "m.txt"
+    path.write_text("[提供]<手机>号码", encoding="utf-8")
+    assert [t.text for t in blank_pipeline()("提供手机号码")] == ["提供", "手机号码"]
+    code, out, _ = run(capsys, "corpus", path, "--out", tmp_path / "c", "--dev", "0")
+    assert code == 0
+    assert "expanded to token edges 1 (ACTOR 0, ACTION 0, DATA 1, CONTEXT 0), dropped 0" in out
+    [doc] = DocBin().from_disk(tmp_path / "c" / "train.spacy").get_docs(blank_pipeline().vocab)
+    assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("提供", "ACTION"), ("手机号码", "DATA")]
+
+
+def test_corpus_strict_leaves_out_files_with_errors(tmp_path, capsys):
+    (tmp_path / "bad.txt").write_text("<a>[b", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("<a>\n<b>", encoding="utf-8")
+    code, out, _ = run(capsys, "corpus", tmp_path, "--out", tmp_path / "c", "--dev", "0", "--strict")
+    assert code == 1
+    assert "annotations read: 3 = written 2 + dropped 1; file with markup errors (--strict): 1" in out
+    code, out, _ = run(capsys, "corpus", tmp_path, "--out", tmp_path / "d", "--dev", "0")
+    assert code == 0 and "spans written: 3 " in out
+
+
+def test_corpus_missing_source_is_an_error_but_the_rest_is_built(tmp_path, capsys):
+    code, out, err = run(capsys, "corpus", SEED, tmp_path / "nope.txt", "--out", tmp_path / "c")
+    assert code == 1
+    assert err.splitlines()[0] == f"{tmp_path / 'nope.txt'}: error: no such file or folder"
+    assert (tmp_path / "c" / "train.spacy").exists()
+
+
+def test_module_entry_point_and_no_traceback(tmp_path):
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"\xff\xfe\x00bad")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "lint", str(bad)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"{bad}: error: binary file (NUL bytes), not text"
+
+
+def _debug_data(corpus_dir: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "debug", "data", str(ROOT / "configs" / "spancat.cfg"),
+         "--paths.train", str(corpus_dir / "train.spacy"), "--paths.dev", str(corpus_dir / "dev.spacy")],
+        capture_output=True, text=True, cwd=ROOT)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_debug_data_on_a_ca4p_corpus_shows_no_errors(tmp_path, capsys, ca4p_dir):
+    # 20 policies: enough units for debug data's minimum, small enough to be quick.
+    pool = tmp_path / "pool"
+    for sub, suffix in (("raw_data", ".html"), ("annotation_data", ".json")):
+        (pool / sub).mkdir(parents=True)
+        for stem in sorted(p.stem for p in (ca4p_dir / "raw_data").glob("*.html"))[:20]:
+            shutil.copy(ca4p_dir / sub / f"{stem}{suffix}", pool / sub)
+    assert run(capsys, "corpus", pool, "--out", tmp_path / "c", "--dev", "0.2")[0] == 0
+    result = _debug_data(tmp_path / "c")
+    out = result.stdout
+    assert result.returncode == 0 and "✘" not in out
+    assert "sc          {" in out and "checks passed" in out
+
+
+def test_debug_data_on_the_seed_corpus_only_finds_it_small(tmp_path, capsys):
+    assert run(capsys, "corpus", SEED, "--out", tmp_path, "--dev", "0.2")[0] == 0
+    result = _debug_data(tmp_path)
+    errors = [line for line in result.stdout.splitlines() if "✘" in line]
+    assert result.returncode == 1
+    assert len(errors) == 2 and "Low number of examples" in errors[0] and "1 error" in errors[1]
