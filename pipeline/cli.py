@@ -122,7 +122,13 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     from .sources import gather
 
     started = time.perf_counter()
-    gathered = gather(args.sources, args.format, args.labels, args.strict)
+    sources = args.sources
+    if args.skip_missing:
+        for source in sources:
+            if not Path(source).exists():
+                print(f"note: {source} is absent; building from the other sources")
+        sources = [source for source in sources if Path(source).exists()]
+    gathered = gather(sources, args.format, args.labels, args.strict)
     for error in gathered.errors:
         print(error, file=sys.stderr)
     for problem in gathered.problems:
@@ -190,7 +196,24 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--seed", type=int, default=0)
     corpus.add_argument("--strict", action="store_true", help="leave out files with markup errors; exit 1")
     corpus.add_argument("--hf-out", help="also save a datasets.DatasetDict here")
+    corpus.add_argument("--skip-missing", action="store_true",
+                        help="a source that does not exist is noted and skipped, not an error")
     corpus.set_defaults(func=cmd_corpus)
+
+    from .evaluate import FORMATS as EVALUATE_FORMATS, cmd_evaluate
+
+    evaluate = sub.add_parser("evaluate", help="score a pipeline's spans against gold at character offsets")
+    evaluate.add_argument("model", help="pipeline name or folder")
+    evaluate.add_argument("gold", nargs="+",
+                          help=".spacy files, bracket files/folders, CA4P-483 folders, HF datasets")
+    evaluate.add_argument("--output", help="also write the scores as JSON here")
+    evaluate.add_argument("--markdown", action="store_true", help="print markdown tables")
+    evaluate.add_argument("--all-units", action="store_true",
+                          help="score units without gold spans too (default: annotated units only)")
+    evaluate.add_argument("--format", choices=EVALUATE_FORMATS, default="auto")
+    evaluate.add_argument("--labels", choices=tuple(SCHEMES), default="project",
+                          help="label scheme for reading CA4P-483 and ordering the report")
+    evaluate.set_defaults(func=cmd_evaluate)
     return parser
 
 
