@@ -1,0 +1,73 @@
+"""The default config trains with plain spaCy, and what it saves loads and packages."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.util import load_config, registry
+
+from pipeline.schema import CA4P_CLASSES, LABELS
+
+from .conftest import ROOT, USER_WORD
+
+CONFIG = ROOT / "configs" / "spancat.cfg"
+PROBE = "当您通过快手小店购买商品时，我们会收集您的手机号码。"
+
+
+def test_labels_come_from_the_schema():
+    config = load_config(CONFIG, interpolate=True)
+    resolved = registry.resolve(config["initialize"]["components"])
+    assert resolved["spancat"]["labels"] == LABELS
+    seven = load_config(CONFIG, overrides={"vars.labels": "ca4p"}, interpolate=True)
+    assert sorted(registry.resolve(seven["initialize"]["components"])["spancat"]["labels"]) == sorted(
+        CA4P_CLASSES.values())
+
+
+def test_smoke_model_has_the_labels_and_predicts_spans(tiny_model: Path):
+    nlp = spacy.load(tiny_model)
+    assert nlp.pipe_names == ["tok2vec", "spancat"]
+    assert nlp.get_pipe("spancat").labels == tuple(LABELS)
+    doc = nlp(PROBE)
+    assert doc.spans["sc"].attrs["scores"].shape == (len(doc.spans["sc"]),)
+
+
+def test_saved_pipeline_tokenizes_as_in_training_in_a_fresh_process(tiny_model: Path):
+    code = (f"import json, spacy; nlp = spacy.load({str(tiny_model)!r}); "
+            f"print(json.dumps([t.text for t in nlp.make_doc({PROBE!r})], ensure_ascii=False))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
+    assert result.returncode == 0, result.stderr
+    tokens = json.loads(result.stdout)
+    assert USER_WORD in tokens
+    assert tokens == [t.text for t in spacy.load(tiny_model).make_doc(PROBE)]
+    assert json.loads((tiny_model / "tokenizer" / "cfg").read_text())["user_words"] == [USER_WORD]
+
+
+@pytest.mark.slow
+def test_spacy_package_installs_and_loads_in_a_fresh_venv(tiny_model: Path, tmp_path: Path):
+    packages = tmp_path / "packages"
+    packages.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "package", str(tiny_model), str(packages),
+         "--name", "privspan_smoke", "--version", "0.0.1", "--build", "sdist"],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [sdist] = packages.glob("*/dist/*.tar.gz")
+    meta = json.loads(next(packages.glob("*/meta.json")).read_text())
+    assert any(r.startswith("privspan") for r in meta["requirements"])
+
+    env = tmp_path / "venv"
+    venv.create(env, with_pip=True)
+    python = env / "bin" / "python"
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q", str(sdist), str(ROOT)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stdout + install.stderr
+    code = (f"import json, spacy; nlp = spacy.load('zh_privspan_smoke'); doc = nlp({PROBE!r}); "
+            "print(json.dumps([t.text for t in doc], ensure_ascii=False))")
+    loaded = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert USER_WORD in json.loads(loaded.stdout)
