@@ -170,6 +170,30 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 1 if gathered.errors or (args.strict and n_errors) else 0
 
 
+def cmd_recall(args: argparse.Namespace) -> int:
+    from spacy.tokens import DocBin
+
+    from .docs import blank_pipeline
+    from .schema import SPANS_KEY
+    from .suggester import build_clause_suggester, candidate_recall
+
+    nlp = blank_pipeline()
+    try:
+        docs = list(DocBin().from_disk(args.corpus).get_docs(nlp.vocab))
+    except (OSError, ValueError) as err:
+        raise InputError(f"{args.corpus}: error: not a readable .spacy file ({err})") from None
+    suggester = build_clause_suggester(args.max_ngram, args.max_clause)
+    counts = candidate_recall(docs, suggester, SPANS_KEY)
+    n_tokens = sum(len(doc) for doc in docs)
+    n_candidates = int(suggester(docs).lengths.sum()) if docs else 0
+    hit, total = (sum(c[i] for c in counts.values()) for i in (0, 1))
+    print(f"{len(docs)} docs, {n_tokens} tokens, {n_candidates / max(n_tokens, 1):.1f} candidates per token")
+    print(f"candidate recall: all {hit / max(total, 1):.3f} ({hit}/{total})")
+    for label, (hit, total) in sorted(counts.items()):
+        print(f"  {label}: {hit / total:.3f} ({hit}/{total})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="privspan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -200,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a source that does not exist is noted and skipped, not an error")
     corpus.set_defaults(func=cmd_corpus)
 
+    recall = sub.add_parser("recall", help="share of gold spans the clause suggester proposes at all")
+    recall.add_argument("corpus", help="a .spacy file with gold spans")
+    recall.add_argument("--max-ngram", type=int, default=12)
+    recall.add_argument("--max-clause", type=int, default=40)
+    recall.set_defaults(func=cmd_recall)
+
     from .evaluate import FORMATS as EVALUATE_FORMATS, cmd_evaluate
 
     evaluate = sub.add_parser("evaluate", help="score a pipeline's spans against gold at character offsets")
@@ -214,6 +244,37 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                           help="label scheme for reading CA4P-483 and ordering the report")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    from .annotate import EXTENSIONS as ANNOTATE_FORMATS, cmd_annotate
+
+    annotate = sub.add_parser("annotate", help="annotate policies with a trained pipeline")
+    annotate.add_argument("model", help="pipeline folder or installed package name")
+    annotate.add_argument("inputs", nargs="+", metavar="INPUT",
+                          help=".txt/.html/.htm/.jsonl files, folders of them, or - for stdin")
+    annotate.add_argument("--format", choices=tuple(ANNOTATE_FORMATS), default="brackets")
+    annotate.add_argument("--out", help="folder for one output file per input; default or -: stdout")
+    annotate.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe")
+    annotate.add_argument("--batch-size", type=int, help="paragraphs per batch (default: the pipeline's)")
+    annotate.add_argument("--threshold", type=float,
+                          help="keep spans scored at least this (default: the pipeline's threshold)")
+    annotate.add_argument("--quiet", action="store_true", help="no progress bar")
+    annotate.add_argument("--verbose", action="store_true",
+                          help="say encodings, spans left out of brackets, and a summary")
+    annotate.set_defaults(func=cmd_annotate)
+
+    from .benchmark import cmd_benchmark
+
+    benchmark = sub.add_parser("benchmark", help="annotate speed vs jieba, 2-process scaling, memory")
+    benchmark.add_argument("model", help="pipeline folder or installed package name")
+    benchmark.add_argument("texts", nargs="*", metavar="TEXTS",
+                           help="texts to measure on (default: the CA4P-483 pool's policies)")
+    benchmark.add_argument("--limit-chars", type=int, help="measure on at most this many characters")
+    benchmark.add_argument("--batch-size", type=int, help="paragraphs per batch (default: the pipeline's)")
+    benchmark.add_argument("--policy-mb", type=float, default=5.0,
+                           help="size of the synthetic policy for the memory run; 0 skips it")
+    benchmark.add_argument("--profile", action="store_true",
+                           help="also time tokenizer, tok2vec and spancat separately")
+    benchmark.set_defaults(func=cmd_benchmark)
     return parser
 
 

@@ -9,7 +9,7 @@ tokens cover 86% (CONTEXT 56%).
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import numpy
 from spacy.attrs import IS_PUNCT, IS_SPACE
@@ -51,3 +51,15 @@ def build_clause_suggester(max_ngram: int = 12, max_clause: int = 40) -> Callabl
         return Ragged(ops.asarray2i(data), lengths)
 
     return clause_suggester
+
+
+def candidate_recall(docs: Iterable[Doc], suggester: Callable, spans_key: str) -> Dict[str, Tuple[int, int]]:
+    """Per label, (gold spans the suggester proposes, gold spans): the ceiling of recall."""
+    counts: Dict[str, List[int]] = {}
+    for doc in docs:
+        proposed = {tuple(pair) for pair in suggester([doc]).dataXd.tolist()}
+        for span in doc.spans[spans_key]:
+            hit_total = counts.setdefault(span.label_, [0, 0])
+            hit_total[0] += (span.start, span.end) in proposed
+            hit_total[1] += 1
+    return {label: (hit, total) for label, (hit, total) in counts.items()}
