@@ -43,7 +43,10 @@ def units_to_docs(nlp: Language, units: Iterable[Unit], alignment: Alignment,
             if span is not None:
                 spans.append(span)
         doc.spans[spans_key] = spans
-        doc.user_data.update({"id": unit.id, "doc_id": unit.doc_id, "line": unit.line})
+        # The annotated offsets, kept so scoring can be done against what annotators marked.
+        gold_chars = [[g.start, g.end, g.label] for g in unit.spans]
+        doc.user_data.update({"id": unit.id, "doc_id": unit.doc_id, "line": unit.line,
+                              "gold_chars": gold_chars})
         yield doc
 
 

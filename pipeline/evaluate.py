@@ -1,0 +1,320 @@
+"""Score a pipeline's predicted spans against gold at character offsets.
+
+`spacy evaluate` scores on tokens; this scores the characters an annotator marked, so a
+gold span whose edges cut a token stays as marked and counts against the model (it is
+also counted apart as unreachable by exact match). `.spacy` files built by `privspan
+corpus` keep the annotated offsets in `user_data["gold_chars"]` for this reason.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from spacy.language import Language
+from spacy.scorer import PRFScore
+
+from .problems import InputError
+from .readers import collect_files
+from .schema import SCHEMES, SPANS_KEY
+from .sources import Gathered, gather
+from .units import Span, Unit
+
+NONE = "(none)"  # confusion column: no prediction at the gold span's edges
+FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf")
+
+# (gold spans, predicted spans) of one unit
+Pair = Tuple[Sequence[Span], Sequence[Span]]
+
+
+@dataclass
+class Match:
+    """P counted over predictions, R over gold spans.
+
+    Overlap matching needs the two sides apart: one prediction may overlap two gold spans,
+    so "correct predictions" and "found gold spans" differ. For exact matching they are
+    one and the same PRFScore.
+    """
+
+    by_pred: PRFScore  # tp: predictions that match; fp: the rest
+    by_gold: PRFScore  # tp: gold spans matched; fn: the rest
+
+    @property
+    def p(self) -> float:
+        return self.by_pred.precision
+
+    @property
+    def r(self) -> float:
+        return self.by_gold.recall
+
+    @property
+    def f(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r + 1e-100)  # as PRFScore.fscore
+
+    def __add__(self, other: "Match") -> "Match":
+        return Match(self.by_pred + other.by_pred, self.by_gold + other.by_gold)
+
+    def to_dict(self) -> dict:
+        return {"p": self.p, "r": self.r, "f": self.f,
+                "gold": self.by_gold.tp + self.by_gold.fn,
+                "pred": self.by_pred.tp + self.by_pred.fp,
+                "correct": self.by_gold.tp, "pred_correct": self.by_pred.tp}
+
+
+def _by_label(spans: Iterable[Span]) -> Dict[str, Set[Span]]:
+    out: Dict[str, Set[Span]] = defaultdict(set)
+    for span in spans:
+        out[span.label].add(span)
+    return out
+
+
+def exact_match(pairs: Sequence[Pair]) -> Dict[str, Match]:
+    """Per label: a prediction is correct when a gold span has its label and both edges.
+
+    Spans are compared as sets per unit, so a duplicated span counts once.
+    """
+    scores: Dict[str, PRFScore] = defaultdict(PRFScore)
+    for gold, pred in pairs:
+        gold_sets, pred_sets = _by_label(gold), _by_label(pred)
+        for label in gold_sets.keys() | pred_sets.keys():
+            scores[label].score_set(pred_sets.get(label, set()), gold_sets.get(label, set()))
+    return {label: Match(score, score) for label, score in scores.items()}
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def overlap_match(pairs: Sequence[Pair]) -> Dict[str, Match]:
+    """Per label: P = predictions overlapping some same-label gold span / predictions;
+    R = gold spans overlapped by some same-label prediction / gold spans.
+
+    Overlap means sharing at least one character.
+    """
+    scores: Dict[str, Match] = defaultdict(lambda: Match(PRFScore(), PRFScore()))
+    for gold, pred in pairs:
+        gold_sets, pred_sets = _by_label(gold), _by_label(pred)
+        for label in gold_sets.keys() | pred_sets.keys():
+            golds, preds = gold_sets.get(label, set()), pred_sets.get(label, set())
+            hit_preds = sum(any(_overlaps(p, g) for g in golds) for p in preds)
+            hit_golds = sum(any(_overlaps(g, p) for p in preds) for g in golds)
+            scores[label] += Match(PRFScore(tp=hit_preds, fp=len(preds) - hit_preds),
+                                   PRFScore(tp=hit_golds, fn=len(golds) - hit_golds))
+    return dict(scores)
+
+
+def confusion(pairs: Sequence[Pair]) -> Dict[str, Dict[str, int]]:
+    """{gold label: {predicted label: n}} over gold spans and predictions with identical edges.
+
+    Each gold span adds one count per label predicted at its edges (spancat may predict
+    several), or one count to NONE when nothing was predicted there. Predictions at edges
+    without any gold span are not in the table.
+    """
+    table: Dict[str, Counter] = defaultdict(Counter)
+    for gold, pred in pairs:
+        at_edges: Dict[Tuple[int, int], Set[str]] = defaultdict(set)
+        for span in pred:
+            at_edges[span.start, span.end].add(span.label)
+        for span in set(gold):
+            table[span.label].update(at_edges.get((span.start, span.end)) or {NONE})
+    return {label: dict(counts) for label, counts in table.items()}
+
+
+def _ordered(labels: Sequence[str], seen: Iterable[str]) -> List[str]:
+    return list(labels) + sorted(set(seen) - set(labels))
+
+
+def summarize(matches: Dict[str, Match], labels: Sequence[str]) -> dict:
+    """Micro-averaged P/R/F over all labels, and each label's scores and counts."""
+    empty = Match(PRFScore(), PRFScore())
+    total = sum(matches.values(), empty)
+    per_label = {label: matches.get(label, empty).to_dict() for label in _ordered(labels, matches)}
+    return {"p": total.p, "r": total.r, "f": total.f, "per_label": per_label}
+
+
+def score(pairs: Sequence[Pair], labels: Sequence[str], scope: str) -> dict:
+    """The whole report for already scoped (gold, pred) pairs."""
+    return {
+        "scope": scope,
+        "units": len(pairs),
+        "exact": summarize(exact_match(pairs), labels),
+        "overlap": summarize(overlap_match(pairs), labels),
+        "confusion": confusion(pairs),
+    }
+
+
+def read_gold(sources: Sequence[str], fmt: str, scheme: str, spans_key: str) -> Tuple[Gathered, bool]:
+    """Gold units from all sources; returns them and whether any gold is only token-aligned."""
+    def is_docbin(source: str) -> bool:
+        return fmt == "spacy" or (fmt == "auto" and Path(source).suffix == ".spacy")
+
+    docbins = [s for s in sources if is_docbin(s)]
+    others = [s for s in sources if not is_docbin(s)]
+    gathered = gather(others, fmt, scheme) if others else Gathered()
+    files, errors = collect_files(docbins, (".spacy",))
+    gathered.errors.extend(errors)
+    token_aligned_only = False
+    for file in files:
+        try:
+            units, token_aligned = _docbin_units(file, spans_key)
+        except InputError as err:
+            gathered.errors.append(str(err))
+            continue
+        gathered.units.extend(units)
+        gathered.documents += len({u.doc_id for u in units})
+        gathered.read += sum(len(u.spans) for u in units)
+        token_aligned_only = token_aligned_only or token_aligned
+    return gathered, token_aligned_only
+
+
+def _docbin_units(path: Path, spans_key: str) -> Tuple[List[Unit], bool]:
+    """Units of a DocBin, and whether any gold had to be read from token-aligned spans."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    try:
+        docs = list(DocBin().from_disk(path).get_docs(Vocab()))
+    except (OSError, ValueError, KeyError, TypeError, zlib.error) as err:
+        # a truncated or foreign file fails deep inside msgpack/zlib; name the file instead
+        raise InputError(f"{path}: error: not a readable DocBin ({type(err).__name__})") from None
+    units = [
+        Unit(str(doc.user_data.get("doc_id", path.stem)), int(doc.user_data.get("line", i)), doc.text,
+             _docbin_gold(doc, spans_key))
+        for i, doc in enumerate(docs, start=1)
+    ]
+    return units, any("gold_chars" not in doc.user_data for doc in docs)
+
+
+def _docbin_gold(doc, spans_key: str) -> List[Span]:
+    """The annotated character offsets when `privspan corpus` kept them, else the token spans."""
+    if "gold_chars" in doc.user_data:
+        return sorted(Span(start, end, label) for start, end, label in doc.user_data["gold_chars"])
+    return sorted(Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, []))
+
+
+def spans_component(nlp: Language) -> Tuple[str, List[str]]:
+    """The spans key and labels of the last component that writes `doc.spans`."""
+    for name in reversed(nlp.pipe_names):
+        key = nlp.config["components"][name].get("spans_key")
+        if key:
+            return key, list(getattr(nlp.get_pipe(name), "labels", ()))
+    raise InputError("error: the pipeline has no component that writes doc.spans (no spans_key)")
+
+
+def predict(nlp: Language, units: Sequence[Unit], spans_key: str,
+            batch_size: int = 64) -> Tuple[List[List[Span]], Counter]:
+    """Predicted spans per unit, and per label the gold spans not on the model's token edges.
+
+    The model only ever predicts token spans, so such a gold span cannot be matched exactly.
+    """
+    predictions: List[List[Span]] = []
+    unaligned: Counter = Counter()
+    for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=batch_size)):
+        predictions.append([Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, [])])
+        unaligned.update(g.label for g in unit.spans if doc.char_span(g.start, g.end) is None)
+    return predictions, unaligned
+
+
+def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_units: bool = False,
+             spans_key: Optional[str] = None) -> dict:
+    """Predict on the units' texts and score against their gold spans.
+
+    Unless `all_units`, only units with gold spans are scored: annotators marked
+    data-access sentences only, so an unannotated unit is no proof that it has no spans.
+    """
+    key = spans_key or spans_component(nlp)[0]
+    scoped = list(units) if all_units else [u for u in units if u.spans]
+    predictions, unaligned = predict(nlp, scoped, key)
+    report = score([(u.spans, p) for u, p in zip(scoped, predictions)], labels,
+                   "all-units" if all_units else "annotated-units")
+    report["unaligned_gold"] = {label: unaligned[label] for label in _ordered(labels, unaligned)}
+    return report
+
+
+def format_report(report: dict, markdown: bool = False) -> str:
+    """Per-label exact and overlap scores and the confusion table, as text or markdown."""
+    head = ["label", "exact P", "exact R", "exact F", "overlap P", "overlap R", "overlap F",
+            "gold", "pred", "exact", "unaligned"]
+    rows = []
+    for label, exact in report["exact"]["per_label"].items():
+        overlap = report["overlap"]["per_label"][label]
+        rows.append([label, *_pct(exact), *_pct(overlap), exact["gold"], exact["pred"],
+                     exact["correct"], report["unaligned_gold"].get(label, 0)])
+    totals = {name: sum(row[i] for row in rows) for i, name in ((7, "gold"), (8, "pred"), (9, "correct"))}
+    rows.append(["micro", *_pct(report["exact"]), *_pct(report["overlap"]), totals["gold"],
+                 totals["pred"], totals["correct"], sum(report["unaligned_gold"].values())])
+    labels = list(report["exact"]["per_label"])
+    matrix_head = ["gold \\ pred", *labels, NONE]
+    matrix = [[gold, *(report["confusion"].get(gold, {}).get(pred, 0) for pred in matrix_head[1:])]
+              for gold in labels if gold in report["confusion"]]
+    lines = [f"scope: {report['scope']}, {report['units']} unit(s); "
+             "unaligned = gold spans not on token edges (exact match impossible)", "",
+             *_table(head, rows, markdown), "",
+             "confusion at identical edges (rows gold, columns predicted):", "",
+             *_table(matrix_head, matrix, markdown)]
+    return "\n".join(lines)
+
+
+def _pct(scores: dict) -> List[str]:
+    return [f"{100 * scores[k]:.2f}" for k in ("p", "r", "f")]
+
+
+def _table(head: List[str], rows: List[list], markdown: bool) -> List[str]:
+    cells = [head] + [[str(c) for c in row] for row in rows]
+    if markdown:
+        return ["| " + " | ".join(r) + " |" for r in cells[:1]] + \
+            ["|" + "|".join(["---"] + ["--:"] * (len(head) - 1)) + "|"] + \
+            ["| " + " | ".join(r) + " |" for r in cells[1:]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(head))]
+    return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+            for r in cells]
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import spacy
+
+    try:
+        nlp = spacy.load(args.model)
+    except (OSError, ValueError, ImportError) as err:
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        print(f"{args.model}: error: cannot load pipeline ({first})", file=sys.stderr)
+        return 1
+    try:
+        key, model_labels = spans_component(nlp)
+    except InputError as err:
+        print(f"{args.model}: {err}", file=sys.stderr)
+        return 1
+    gathered, token_aligned = read_gold(args.gold, args.format, args.labels, key)
+    for error in gathered.errors:
+        print(error, file=sys.stderr)
+    for problem in gathered.problems:
+        print(problem, file=sys.stderr)
+    if gathered.errors and not gathered.units:
+        return 1
+    if not any(u.spans for u in gathered.units) and not (args.all_units and gathered.units):
+        print(f"privspan evaluate: error: no {'' if args.all_units else 'annotated '}units in "
+              f"{', '.join(args.gold)} (spans key {key!r})", file=sys.stderr)
+        return 1
+    gold_labels = {s.label for u in gathered.units for s in u.spans}
+    if model_labels and gold_labels - set(model_labels):
+        print(f"privspan evaluate: warning: gold labels {', '.join(sorted(gold_labels - set(model_labels)))} "
+              f"are not labels of the model (try --labels)", file=sys.stderr)
+    if token_aligned:
+        print("privspan evaluate: note: these .spacy files keep no annotated offsets (built by "
+              "another tool?); scoring against their token-aligned spans", file=sys.stderr)
+    report = evaluate(nlp, gathered.units, SCHEMES[args.labels].labels, args.all_units, key)
+    print(format_report(report, args.markdown))
+    if args.output:
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+        except OSError as err:
+            print(f"{args.output}: error: cannot write ({err.strerror})", file=sys.stderr)
+            return 1
+    return 1 if gathered.errors else 0
