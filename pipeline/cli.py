@@ -194,6 +194,17 @@ def cmd_recall(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_threshold(args: argparse.Namespace) -> int:
+    from .threshold import tune_threshold
+
+    for path in (args.model, args.dev):
+        if not Path(path).exists():
+            raise InputError(f"{path}: error: no such file or folder")
+    best, score, _ = tune_threshold(Path(args.model), Path(args.dev), args.n_trials)
+    print(f"best threshold {best:.2f} (span F {score:.3f} on {args.dev}); saved in {args.model}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="privspan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -223,6 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--skip-missing", action="store_true",
                         help="a source that does not exist is noted and skipped, not an error")
     corpus.set_defaults(func=cmd_corpus)
+
+    threshold = sub.add_parser("threshold", help="choose the spancat threshold on dev data and save it")
+    threshold.add_argument("model", help="a trained pipeline folder (rewritten in place)")
+    threshold.add_argument("dev", help="a .spacy file with gold spans")
+    threshold.add_argument("--n-trials", type=int, default=11)
+    threshold.set_defaults(func=cmd_threshold)
 
     recall = sub.add_parser("recall", help="share of gold spans the clause suggester proposes at all")
     recall.add_argument("corpus", help="a .spacy file with gold spans")

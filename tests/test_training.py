@@ -71,3 +71,17 @@ def test_spacy_package_installs_and_loads_in_a_fresh_venv(tiny_model: Path, tmp_
     loaded = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
     assert USER_WORD in json.loads(loaded.stdout)
+
+
+def test_threshold_is_tuned_on_dev_and_saved_in_the_pipeline(tiny_model: Path, seed_corpus: Path, tmp_path: Path):
+    import shutil
+
+    from pipeline.threshold import tune_threshold
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    best, score, scores = tune_threshold(model, seed_corpus / "dev.spacy", n_trials=5)
+    assert sorted(scores) == pytest.approx([0.0, 0.25, 0.5, 0.75, 1.0])
+    assert score == max(scores.values()) and scores[best] == score
+    assert load_config(model / "config.cfg")["components"]["spancat"]["threshold"] == best
+    assert spacy.load(model).get_pipe("spancat").cfg["threshold"] == best
