@@ -31,7 +31,8 @@ def assign_splits(units: List[Unit], dev: float, test: float, seed: int) -> Spli
     names = ["train"] + (["dev"] if dev > 0 else []) + (["test"] if test > 0 else [])
     doc_ids = sorted({u.doc_id for u in units})
     by = "document" if len(doc_ids) >= len(names) else "line"
-    keys = doc_ids if by == "document" else list(range(len(units)))
+    # Sorted keys make the split independent of the order the units were read in.
+    keys = doc_ids if by == "document" else sorted(u.id for u in units)
     rng = random.Random(seed)
     rng.shuffle(keys)
     n_dev = _share(dev, len(keys))
@@ -41,8 +42,8 @@ def assign_splits(units: List[Unit], dev: float, test: float, seed: int) -> Spli
     place = {key: "dev" for key in keys[:n_dev]}
     place.update({key: "test" for key in keys[n_dev:n_dev + n_test]})
     out: Dict[str, List[Unit]] = {name: [] for name in names}
-    for i, unit in enumerate(units):
-        out[place.get(unit.doc_id if by == "document" else i, "train")].append(unit)
+    for unit in units:
+        out[place.get(unit.doc_id if by == "document" else unit.id, "train")].append(unit)
     return Split(out, by)
 
 

@@ -190,3 +190,26 @@ def test_debug_data_on_the_seed_corpus_only_finds_it_small(tmp_path, capsys):
     errors = [line for line in result.stdout.splitlines() if "✘" in line]
     assert result.returncode == 1
     assert len(errors) == 2 and "Low number of examples" in errors[0] and "1 error" in errors[1]
+
+
+def _docbin_contents(path: Path) -> list:
+    vocab = blank_pipeline().vocab
+    return [(d.text, [(s.start_char, s.end_char, s.label_) for s in d.spans["sc"]], d.user_data)
+            for d in DocBin(store_user_data=True).from_disk(path).get_docs(vocab)]
+
+
+@pytest.mark.parametrize("extra_docs", [0, 5])
+def test_corpus_from_its_own_hf_dataset_gives_the_same_docs(tmp_path, capsys, extra_docs):
+    import datasets
+
+    sources = [SEED]
+    for i in range(extra_docs):
+        path = tmp_path / f"d{i}.txt"
+        path.write_text(f"(我们)[收集]<信息{i}>\n<位置>", encoding="utf-8")
+        sources.append(path)
+    first, hf, again = tmp_path / "first", tmp_path / "hf", tmp_path / "again"
+    assert run(capsys, "corpus", *sources, "--out", first, "--dev", "0.2", "--test", "0.2", "--hf-out", hf)[0] == 0
+    assert set(datasets.load_from_disk(str(hf))) == {"train", "dev", "test"}
+    assert run(capsys, "corpus", hf, "--out", again, "--dev", "0.2", "--test", "0.2")[0] == 0
+    for name in ("train", "dev", "test"):
+        assert _docbin_contents(first / f"{name}.spacy") == _docbin_contents(again / f"{name}.spacy")
