@@ -11,11 +11,12 @@ from typing import Dict, Tuple
 
 import spacy
 from spacy.cli.find_threshold import find_threshold
+from spacy.pipeline import SpanCategorizer
 
 
 def spancat_name(nlp: spacy.language.Language) -> str:
-    for name in nlp.pipe_names:
-        if nlp.get_pipe_meta(name).factory == "spancat":
+    for name, pipe in nlp.pipeline:
+        if isinstance(pipe, SpanCategorizer):
             return name
     raise ValueError("the pipeline has no spancat component")
 

@@ -1,0 +1,75 @@
+"""The edge span model's gradients, and the bulk span group against spaCy's own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+import spacy
+from spacy.pipeline import SpanCategorizer
+from thinc.types import Ragged
+
+from pipeline.span_model import span_edges
+
+from .conftest import SEED
+
+
+def _edges_case():
+    rng = numpy.random.default_rng(0)
+    model = span_edges(hidden_size=5, max_length=3)
+    tokens = Ragged(rng.normal(size=(7, 4)).astype("f"), numpy.array([4, 3], dtype="i"))
+    # per-doc token offsets; lengths 1..4 (4 > max_length shares the last length row)
+    spans = Ragged(numpy.array([[0, 1], [1, 4], [0, 4], [2, 3], [0, 3], [1, 2]], dtype="i"),
+                   numpy.array([3, 3], dtype="i"))
+    model.initialize(X=(tokens, spans))
+    model.set_param("b", rng.normal(size=5).astype("f"))
+    model.set_param("L", rng.normal(size=(3, 5)).astype("f"))
+    return model, tokens, spans
+
+
+def test_edge_features_are_edges_mean_and_length():
+    model, tokens, spans = _edges_case()
+    Y, _ = model((tokens, spans), is_train=False)
+    W, b, L = model.get_param("W"), model.get_param("b"), model.get_param("L")
+    A, B, C = numpy.split(tokens.dataXd @ W.T, 3, axis=1)
+    # second doc's span (1, 2) is batch rows 5..6
+    expected = A[5] + B[5] + C[5] + L[0] + b
+    numpy.testing.assert_allclose(Y[5], expected, rtol=1e-5)
+    # first doc's span (1, 4): rows 1..3, length 3
+    numpy.testing.assert_allclose(Y[1], A[1] + B[3] + C[1:4].mean(axis=0) + L[2] + b, rtol=1e-5)
+
+
+def test_edge_gradients_match_finite_differences():
+    model, tokens, spans = _edges_case()
+    X = tokens.dataXd.copy()
+    G = numpy.random.default_rng(1).normal(size=(6, 5)).astype("f")
+    _, backprop = model((tokens, spans), is_train=True)
+    dX = backprop(G)[0].dataXd
+
+    def loss(x):
+        return float((model((Ragged(x, tokens.lengths), spans), is_train=False)[0] * G).sum())
+
+    numeric = numpy.zeros_like(X)
+    for index in numpy.ndindex(X.shape):
+        up, down = X.copy(), X.copy()
+        up[index] += 1e-2
+        down[index] -= 1e-2
+        numeric[index] = (loss(up) - loss(down)) / 2e-2
+    # the layer is linear in X, so central differences are exact up to float32 rounding
+    numpy.testing.assert_allclose(dX, numeric, atol=2e-2)
+
+
+def test_bulk_span_group_equals_spacys(tiny_model: Path):
+    nlp = spacy.load(tiny_model)
+    pipe = nlp.get_pipe("spancat")
+    assert type(pipe).__name__ == "BulkSpanCategorizer"
+    pipe.cfg["threshold"] = 0.0  # every candidate and label: the strongest comparison
+    texts = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()][:8]
+
+    def predict():
+        return [([(s.start, s.end, s.label_) for s in doc.spans["sc"]], doc.spans["sc"].attrs["scores"].tolist())
+                for doc in nlp.pipe(texts)]
+
+    ours = predict()
+    pipe.__class__ = SpanCategorizer
+    assert predict() == ours
+    assert sum(len(spans) for spans, _ in ours) > 100
