@@ -1,16 +1,10 @@
-"""The edge span model's gradients, and the bulk span group against spaCy's own."""
+"""The edge span model: what it computes and its gradients."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy
-import spacy
-from spacy.pipeline import SpanCategorizer
 from thinc.types import Ragged
 
 from pipeline.span_model import span_edges
-
-from .conftest import SEED
 
 
 def _edges_case():
@@ -56,20 +50,3 @@ def test_edge_gradients_match_finite_differences():
         numeric[index] = (loss(up) - loss(down)) / 2e-2
     # the layer is linear in X, so central differences are exact up to float32 rounding
     numpy.testing.assert_allclose(dX, numeric, atol=2e-2)
-
-
-def test_bulk_span_group_equals_spacys(tiny_model: Path):
-    nlp = spacy.load(tiny_model)
-    pipe = nlp.get_pipe("spancat")
-    assert type(pipe).__name__ == "BulkSpanCategorizer"
-    pipe.cfg["threshold"] = 0.0  # every candidate and label: the strongest comparison
-    texts = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()][:8]
-
-    def predict():
-        return [([(s.start, s.end, s.label_) for s in doc.spans["sc"]], doc.spans["sc"].attrs["scores"].tolist())
-                for doc in nlp.pipe(texts)]
-
-    ours = predict()
-    pipe.__class__ = SpanCategorizer
-    assert predict() == ours
-    assert sum(len(spans) for spans, _ in ours) > 100
