@@ -271,7 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     annotate.add_argument("--format", choices=tuple(ANNOTATE_FORMATS), default="brackets")
     annotate.add_argument("--out", help="folder for one output file per input; default or -: stdout")
     annotate.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe")
-    annotate.add_argument("--batch-size", type=int, help="paragraphs per batch (default: the pipeline's)")
+    annotate.add_argument("--batch-size", type=int,
+                          help="at most this many paragraphs per batch (default 256); a batch "
+                               "also holds at most 8000 characters, which bounds memory")
     annotate.add_argument("--threshold", type=float,
                           help="keep spans scored at least this (default: the pipeline's threshold)")
     annotate.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -285,8 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.add_argument("model", help="pipeline folder or installed package name")
     benchmark.add_argument("texts", nargs="*", metavar="TEXTS",
                            help="texts to measure on (default: the CA4P-483 pool's policies)")
-    benchmark.add_argument("--limit-chars", type=int, help="measure on at most this many characters")
-    benchmark.add_argument("--batch-size", type=int, help="paragraphs per batch (default: the pipeline's)")
+    benchmark.add_argument("--limit-chars", type=int, default=200_000,
+                           help="measure on at most this many characters (default 200000; 0: all)")
+    benchmark.add_argument("--batch-size", type=int, help="at most this many paragraphs per batch (default 256)")
     benchmark.add_argument("--policy-mb", type=float, default=5.0,
                            help="size of the synthetic policy for the memory run; 0 skips it")
     benchmark.add_argument("--profile", action="store_true",

@@ -1,0 +1,274 @@
+"""privspan annotate: exact text round trips, offsets, encodings, HTML in and out, bad input."""
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import annotate as annotate_module
+from pipeline.annotate import pieces
+from pipeline.benchmark import synthetic_policy
+from pipeline.cli import main
+from pipeline.html_text import visible_text
+from pipeline.markup import parse
+
+ROOT = Path(__file__).resolve().parents[1]
+# Markup characters, a backslash, CRLF line ends and a blank line: all must come back as is.
+TEXT = ("我们会收集您的手机号码(用于注册)和<设备信息>，以及 a\\b [x] {y}。\r\n"
+        "\r\n"
+        "第三方SDK会获取您的位置信息；\r\n")
+
+
+@pytest.fixture(scope="session")
+def model(tmp_path_factory) -> Path:
+    """A tiny pipeline trained here for 20 steps on the seed file: weak, but a real one."""
+    from spacy.cli.train import train
+
+    tmp = tmp_path_factory.mktemp("model")
+    assert main(["corpus", str(ROOT / "corpus" / "seed_kuaishou.txt"), "--out", str(tmp / "corpus"),
+                 "--dev", "0.2"]) == 0
+    train(ROOT / "configs" / "spancat.cfg", tmp / "out", overrides={
+        "paths.train": str(tmp / "corpus" / "train.spacy"),
+        "paths.dev": str(tmp / "corpus" / "dev.spacy"),
+        "training.max_steps": 20, "training.eval_frequency": 10})
+    return tmp / "out" / "model-last"
+
+
+@pytest.fixture(scope="session")
+def nlp_and_threshold(model):
+    nlp = annotate_module.load_pipeline(str(model))
+    return nlp, annotate_module.span_categorizer(nlp).cfg["threshold"]
+
+
+@pytest.fixture(autouse=True)
+def loaded_once(nlp_and_threshold, monkeypatch):
+    """Load the pipeline once; every run starts from its own threshold (--threshold sets it)."""
+    nlp, threshold = nlp_and_threshold
+    annotate_module.span_categorizer(nlp).cfg["threshold"] = threshold
+    monkeypatch.setattr(annotate_module, "load_pipeline", lambda name: nlp)
+
+
+def run(capsys, model: Path, *argv: object) -> tuple[int, str, str]:
+    code = main(["annotate", str(model), *[str(a) for a in argv]])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def records(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_brackets_round_trip_exactly_and_agree_with_jsonl(model, tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    source = tmp_path / "in" / "policy.txt"
+    source.write_bytes(TEXT.encode("utf-8"))
+    # Threshold 0 keeps every candidate: many nested and crossing spans to write.
+    code, _, err = run(capsys, model, source, "--out", tmp_path / "out", "--threshold", "0",
+                       "--verbose", "--quiet")
+    assert code == 0
+    markup = (tmp_path / "out" / "policy.txt").read_bytes().decode("utf-8")
+    parsed = parse(markup)
+    assert parsed.text == TEXT
+    assert parsed.problems == []
+    code, out, _ = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")
+    spans = {(s["start"], s["end"], s["label"]) for s in records(out)[0]["spans"]}
+    written = {(s.start, s.end, s.label) for s in parsed.spans}
+    assert written and written <= spans
+    left_out = len(spans) - len(written)  # crossing ones cannot be brackets
+    assert left_out > 0
+    assert f"{source}: {left_out} span(s) left out: they cross a higher-scored span, " \
+           "which brackets cannot write" in err.splitlines()
+
+
+def test_jsonl_offsets_index_the_text_as_read(model, tmp_path, capsys):
+    source = tmp_path / "policy.txt"
+    source.write_bytes(TEXT.encode("utf-8"))
+    code, out, _ = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")
+    [record] = records(out)
+    assert code == 0
+    assert record["id"] == "policy"
+    assert record["text"] == TEXT
+    assert record["spans"]
+    for span in record["spans"]:
+        piece = TEXT[span["start"]:span["end"]]
+        assert span["text"] == piece == piece.strip()
+        assert "\n" not in piece
+        assert 0.0 <= span["score"] <= 1.0
+        assert span["label"] in {"ACTOR", "ACTION", "DATA", "CONTEXT"}
+    assert record["spans"] == sorted(record["spans"], key=lambda s: (s["start"], s["end"], s["label"]))
+
+
+def test_threshold_overrides_the_pipeline(model, tmp_path, capsys):
+    source = tmp_path / "policy.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    every = records(run(capsys, model, source, "--format", "jsonl", "--threshold", "0")[1])[0]["spans"]
+    # Halfway between two neighbouring scores near the median, so rounding cannot blur it.
+    scores = sorted({s["score"] for s in every})
+    threshold = (scores[len(scores) // 2] + scores[len(scores) // 2 + 1]) / 2
+    kept = records(run(capsys, model, source, "--format", "jsonl", "--threshold", threshold)[1])[0]["spans"]
+    assert 0 < len(kept) < len(every)
+    assert kept == [s for s in every if s["score"] > threshold]
+
+
+def test_gb18030_and_bom_inputs(model, tmp_path, capsys):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(TEXT.encode("gb18030"))
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(TEXT.encode("utf-8-sig"))
+    code, out, err = run(capsys, model, gbk, bom, "--format", "jsonl", "--verbose", "--quiet")
+    assert code == 0
+    assert [r["text"] for r in records(out)] == [TEXT, TEXT]
+    assert f"{gbk}: encoding gb18030" in err.splitlines()
+    assert f"{bom}: encoding utf-8-sig" in err.splitlines()
+
+
+PAGE = """<!DOCTYPE html><html><head><title>标题</title><style>p { color: red }</style></head>
+<body><h1>隐私  政策</h1><!-- 注释 -->
+<p>我们会 &lt;收集&gt;
+   您的&amp;信息<br>以及&nbsp;位置</p><script>document.write("<p>收集</p>")</script>
+<ul><li>姓名</li><li>手机号</li></ul></body></html>"""
+PAGE_TEXT = "隐私 政策\n我们会 <收集> 您的&信息\n以及\xa0位置\n姓名\n手机号"
+
+
+def test_visible_text_of_html():
+    assert visible_text(PAGE) == PAGE_TEXT
+    assert visible_text("<pre>  a\n   b</pre><p>c</p>") == "  a\n   b\nc"
+
+
+def test_html_input_annotates_the_visible_text(model, tmp_path, capsys):
+    source = tmp_path / "page.html"
+    source.write_text(PAGE, encoding="utf-8")
+    code, out, _ = run(capsys, model, source, "--format", "jsonl")
+    assert code == 0
+    assert records(out)[0]["text"] == PAGE_TEXT
+
+
+def test_html_output_escapes_the_policy(model, tmp_path, capsys):
+    source = tmp_path / "x.jsonl"
+    text = "第三方SDK <script>alert('收集')</script> & 信息\n我们会收集您的手机号码。"
+    source.write_text(json.dumps({"id": "<i>p</i>", "text": text}), encoding="utf-8")
+    code, out, _ = run(capsys, model, source, "--format", "html", "--threshold", "0.1", "--quiet")
+    assert code == 0
+    assert out.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in out
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert('收集')&lt;/script&gt;" in out
+    assert " &amp; " in out
+    assert "<h2>&lt;i&gt;p&lt;/i&gt;</h2>" in out
+    assert 'class="spans"' in out  # a displaCy span figure per line
+
+
+def test_out_dir_names_one_file_per_input(model, tmp_path, capsys, monkeypatch):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "a" / "page.htm").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "a" / "docs.jsonl").write_text(
+        json.dumps({"id": 1, "text": "我们收集信息"}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "b", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("gb18030"))))
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, model, tmp_path / "a", tmp_path / "b" / "same.txt", "-",
+                          "--format", "jsonl", "--out", out, "--quiet")
+    assert code == 0 and stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == [
+        "docs.jsonl", "page.jsonl", "same-2.jsonl", "same.jsonl", "stdin.jsonl"]
+    assert [r["id"] for r in records((out / "docs.jsonl").read_text(encoding="utf-8"))] == ["1", "b"]
+    assert records((out / "stdin.jsonl").read_text(encoding="utf-8"))[0]["text"] == TEXT
+
+
+def test_stdin_to_stdout_round_trips(model, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8-sig"))))
+    code, out, err = run(capsys, model, "-", "--threshold", "0.3")
+    assert code == 0 and err == ""
+    assert parse(out).text == TEXT
+
+
+def test_output_never_overwrites_its_input(model, tmp_path, capsys):
+    source = tmp_path / "policy.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    code, _, err = run(capsys, model, source, "--out", tmp_path)
+    assert code == 1
+    assert err.splitlines() == [f"{source}: error: the output {source} would overwrite the input; "
+                                "choose another --out folder"]
+    assert source.read_bytes() == TEXT.encode("utf-8")
+
+
+def test_bad_inputs_are_one_line_each_and_good_ones_still_written(model, tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text(TEXT, encoding="utf-8")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"PK\x03\x04\x00\x00")
+    undecodable = tmp_path / "latin.txt"
+    undecodable.write_bytes(b"caf\xe9 \xff\xfe")
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" \r\n\n", encoding="utf-8")
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text('{"id": "ok", "text": "我们收集信息"}\n{"id": "x", "text": \n["list"]\n'
+                     '{"id": "blank", "text": "  "}\n{"text": "no id"}\n', encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    out = tmp_path / "out"
+    code, _, err = run(capsys, model, binary, good, missing, undecodable, empty, lines,
+                       "--format", "jsonl", "--out", out, "--quiet")
+    assert code == 1
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        f"{binary}: error: binary file (NUL bytes), not text",
+        f"{missing}: error: no such file or folder",
+        f"{undecodable}: error: undecodable bytes at byte 3 (neither UTF-8 nor GB18030)",
+        f"{empty}: error: empty document, nothing to annotate",
+        f"{lines}:2: error: bad JSONL line: Expecting value (column 21)",
+        f'{lines}:3: error: bad JSONL record: needs an "id" (string or number) and a "text" (string)',
+        f"{lines}:4 (id blank): error: empty document, nothing to annotate",
+        f'{lines}:5: error: bad JSONL record: needs an "id" (string or number) and a "text" (string)',
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["good.jsonl", "lines.jsonl"]
+    assert records((out / "good.jsonl").read_text(encoding="utf-8"))[0]["text"] == TEXT
+    assert [r["id"] for r in records((out / "lines.jsonl").read_text(encoding="utf-8"))] == ["ok"]
+
+
+def test_a_missing_model_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.undo()  # the real loader
+    code = main(["annotate", str(tmp_path / "no-model"), str(tmp_path)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"{tmp_path / 'no-model'}: error: cannot load the pipeline: ")
+
+
+def test_long_paragraphs_are_cut_at_sentence_ends():
+    sentence = "我们会收集您的手机号码。"  # 12 characters
+    line = sentence * 200
+    text = "前言\r\n\n" + line + "\n"
+    cut = list(pieces(text, max_chars=100))
+    assert cut[0] == (0, "前言\r")
+    assert all(len(piece) <= 100 and piece.endswith("。") for _, piece in cut[1:])
+    assert all(text[offset:offset + len(piece)] == piece for offset, piece in cut)
+    assert "".join(piece for _, piece in cut[1:]) == line
+    assert [len(p) for _, p in pieces("字" * 250, max_chars=100)] == [100, 100, 50]
+
+
+def test_two_processes_give_the_same_spans(model, tmp_path, capsys):
+    source = tmp_path / "policy.txt"
+    source.write_text(TEXT * 3, encoding="utf-8")
+    one = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")[1]
+    two = run(capsys, model, source, "--format", "jsonl", "--threshold", "0",
+              "--n-process", "2", "--batch-size", "2")[1]
+    assert records(two) == records(one) and records(one)[0]["spans"]
+
+
+def test_benchmark_reports_every_figure(model, tmp_path, capsys):
+    text = tmp_path / "policy.txt"
+    text.write_text(TEXT * 20, encoding="utf-8")
+    code = main(["benchmark", str(model), str(text), "--policy-mb", "0.01", "--profile"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"texts: 1 (1 given document(s)), {len(TEXT) * 20:,} characters" in out
+    for figure in ("jieba segmentation alone", "annotate, 1 process", "annotate, --n-process 2",
+                   "1 process / jieba", "2 processes / 1 process", "spancat predict"):
+        assert figure in out
+    policy = synthetic_policy([TEXT * 20], 0.01)
+    assert 9_996 < len(policy.encode("utf-8")) <= 10_000
+    assert f"0.01 MB policy, 1 process : {len(policy):,} characters in " in out
