@@ -71,7 +71,11 @@ def _convert_to_jsonl(args: argparse.Namespace) -> int:
         lines.append(json.dumps(record, ensure_ascii=False))
     text = "".join(line + "\n" for line in lines)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"{args.out}: error: cannot write ({err.strerror})") from None
     else:
         sys.stdout.write(text)
     return 1 if failed else 0
