@@ -8,7 +8,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 from .markup import parse, render
 from .problems import InputError
@@ -22,29 +22,40 @@ def _label_counts(counts: Counter, labels: Sequence[str] = LABELS) -> str:
     return ", ".join(f"{label} {counts[label]}" for label in order if label in counts or label in labels)
 
 
+class _Inputs:
+    """Decoded input files; each bad one is reported on stderr and remembered."""
+
+    def __init__(self, sources: Sequence[str], suffixes: tuple) -> None:
+        self.files, errors = collect_files(sources, suffixes)
+        self.failed = bool(errors)
+        for error in errors:
+            print(error, file=sys.stderr)
+
+    def __iter__(self) -> Iterator[Tuple[Path, str]]:
+        for file in self.files:
+            try:
+                content, _ = read_text(file)
+            except InputError as err:
+                print(err, file=sys.stderr)
+                self.failed = True
+                continue
+            yield file, content
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
-    files, errors = collect_files(args.files, (".txt",))
-    failed = bool(errors)
-    for error in errors:
-        print(error, file=sys.stderr)
+    inputs = _Inputs(args.files, (".txt",))
     n_errors = n_warnings = 0
     spans: Counter = Counter()
-    for file in files:
-        try:
-            markup, _ = read_text(file)
-        except InputError as err:
-            print(err, file=sys.stderr)
-            failed = True
-            continue
+    for file, markup in inputs:
         parsed = parse(markup, str(file))
         for problem in parsed.problems:
             print(problem)
         n_errors += len(parsed.errors)
         n_warnings += len(parsed.problems) - len(parsed.errors)
         spans.update(s.label for s in parsed.spans)
-    print(f"{len(files)} file(s): {sum(spans.values())} spans ({_label_counts(spans)}); "
+    print(f"{len(inputs.files)} file(s): {sum(spans.values())} spans ({_label_counts(spans)}); "
           f"{n_errors} error(s), {n_warnings} warning(s)")
-    return 1 if failed or (args.strict and n_errors) else 0
+    return 1 if inputs.failed or (args.strict and n_errors) else 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -52,18 +63,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _convert_to_jsonl(args: argparse.Namespace) -> int:
-    files, errors = collect_files(args.files, (".txt",))
-    for error in errors:
-        print(error, file=sys.stderr)
-    failed = bool(errors)
+    inputs = _Inputs(args.files, (".txt",))
     lines: List[str] = []
-    for file in files:
-        try:
-            markup, _ = read_text(file)
-        except InputError as err:
-            print(err, file=sys.stderr)
-            failed = True
-            continue
+    for file, markup in inputs:
         parsed = parse(markup, str(file))
         for problem in parsed.problems:
             print(problem, file=sys.stderr)
@@ -78,24 +80,16 @@ def _convert_to_jsonl(args: argparse.Namespace) -> int:
             raise InputError(f"{args.out}: error: cannot write ({err.strerror})") from None
     else:
         sys.stdout.write(text)
-    return 1 if failed else 0
+    return 1 if inputs.failed else 0
 
 
 def _convert_to_brackets(args: argparse.Namespace) -> int:
-    files, errors = collect_files(args.files, (".jsonl",))
-    for error in errors:
-        print(error, file=sys.stderr)
-    failed = bool(errors)
+    inputs = _Inputs(args.files, (".jsonl",))
+    failed = False
     out_dir = Path(args.out) if args.out else None
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        try:
-            content, _ = read_text(file)
-        except InputError as err:
-            print(err, file=sys.stderr)
-            failed = True
-            continue
+    for file, content in inputs:
         for lineno, line in enumerate(content.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -117,7 +111,7 @@ def _convert_to_brackets(args: argparse.Namespace) -> int:
                 (out_dir / f"{doc_id}.txt").write_text(markup, encoding="utf-8")
             else:
                 sys.stdout.write(markup + "\n")
-    return 1 if failed else 0
+    return 1 if failed or inputs.failed else 0
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
