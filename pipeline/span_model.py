@@ -5,10 +5,12 @@ and pools them. With clause-long candidates (up to 40 tokens, ~14 per token) tha
 dominates time and memory. Here the hidden layer is applied to token vectors once and a
 span's hidden vector is assembled from its edges:
 
-    h(s, e) = relu(layernorm(A x_s + B x_(e-1) + mean(C x_s .. C x_(e-1)) + L[len] + b))
+    h(s, e) = relu(layernorm(A x_s + B x_(e-1) + mean(C x_s .. C x_(e-1))
+                             + D x_(s-1) + E x_e + L[len] + b))
 
 where the mean comes from a prefix sum, so each candidate costs O(hidden), not
-O(length * width). Labels are then scored from h by the usual logistic layer. The layer
+O(length * width). The tokens just outside the span (当 and 时 around 当{…}时) are
+features of their own: on CA4P-483 they added a point of test F. Labels are then scored from h by the usual logistic layer. The layer
 norm matters: without it the ReLUs died within a few hundred steps and nothing was
 predicted.
 """
@@ -30,37 +32,23 @@ def build_edge_spancat(
     max_length: int = 64,
 ) -> Model[Tuple[List[Doc], Ragged], Floats2d]:
     """tok2vec -> edge/mean/length span features -> layer norm, relu -> scorer."""
-    return _edge_spancat(tok2vec, scorer, span_edges(hidden_size, max_length))
-
-
-@registry.architectures("privspan.EdgeSpanCategorizer.v2")
-def build_edge_spancat_v2(
-    tok2vec: Model[List[Doc], List[Floats2d]],
-    scorer: Model[Floats2d, Floats2d],
-    hidden_size: int = 128,
-    max_length: int = 64,
-) -> Model[Tuple[List[Doc], Ragged], Floats2d]:
-    """As v1, plus the tokens just outside the span (当{...}时: 当 and 时)."""
-    return _edge_spancat(tok2vec, scorer, span_edges(hidden_size, max_length, outside=True))
-
-
-def _edge_spancat(tok2vec: Model, scorer: Model, edges: Model) -> Model[Tuple[List[Doc], Ragged], Floats2d]:
+    edges = span_edges(hidden_size, max_length)
     model = chain(with_getitem(0, chain(tok2vec, list2ragged())), edges,
-                  LayerNorm(nI=edges.get_dim("nO")), _relu(), scorer)
+                  LayerNorm(nI=hidden_size), _relu(), scorer)
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("reducer", edges)
     model.set_ref("scorer", scorer)
     return model
 
 
-def span_edges(hidden_size: int, max_length: int, outside: bool = False) -> Model[Tuple[Ragged, Ragged], Floats2d]:
+def span_edges(hidden_size: int, max_length: int) -> Model[Tuple[Ragged, Ragged], Floats2d]:
     return Model(
         "span_edges",
         _forward,
         init=_init,
         dims={"nI": None, "nO": hidden_size},
         params={"W": None, "b": None, "L": None},
-        attrs={"max_length": max_length, "n_blocks": 5 if outside else 3},
+        attrs={"max_length": max_length},
     )
 
 
@@ -69,9 +57,9 @@ def _init(model: Model, X: Optional[Tuple[Ragged, Ragged]] = None, Y=None) -> No
         model.set_dim("nI", X[0].dataXd.shape[1])
     nI, nO = model.get_dim("nI"), model.get_dim("nO")
     ops = model.ops
-    # Start, end, mean (and before, after) projections stacked: one matmul per batch.
+    # Start, end, mean, before and after projections stacked: one matmul per batch.
     scale = (2.0 / (nI + nO)) ** 0.5
-    shape = (model.attrs["n_blocks"] * nO, nI)
+    shape = (5 * nO, nI)
     model.set_param("W", ops.asarray2f(ops.xp.random.normal(0, scale, shape).astype("f")))
     model.set_param("b", ops.alloc1f(nO))
     model.set_param("L", ops.alloc2f(model.attrs["max_length"], nO))
@@ -94,28 +82,25 @@ def _forward(model: Model, inputs: Tuple[Ragged, Ragged], is_train: bool) -> Tup
     lengths = (ends - starts).astype("f")
     length_ids = xp.minimum(ends - starts, model.attrs["max_length"]) - 1
 
-    n_blocks = model.attrs["n_blocks"]
     # A zero row past the last token stands for "outside the doc" before/after a span.
-    H = xp.zeros((n_tokens + 1, n_blocks * nO), dtype="f")
+    H = xp.zeros((n_tokens + 1, 5 * nO), dtype="f")
     H[:n_tokens] = X @ W.T
     A, B, C = H[:, :nO], H[:, nO:2 * nO], H[:n_tokens, 2 * nO:3 * nO]
     prefix = xp.zeros((n_tokens + 1, nO), dtype="f")
     xp.cumsum(C, axis=0, out=prefix[1:])
     Y = A[starts] + B[ends - 1] + (prefix[ends] - prefix[starts]) / lengths[:, None] + L[length_ids] + b
-    if n_blocks == 5:
-        doc_ends = doc_starts + tokens.lengths
-        before = xp.where(starts > doc_starts[doc_of_span], starts - 1, n_tokens)
-        after = xp.where(ends < doc_ends[doc_of_span], ends, n_tokens)
-        Y += H[before, 3 * nO:4 * nO] + H[after, 4 * nO:]
+    doc_ends = doc_starts + tokens.lengths
+    before = xp.where(starts > doc_starts[doc_of_span], starts - 1, n_tokens)
+    after = xp.where(ends < doc_ends[doc_of_span], ends, n_tokens)
+    Y += H[before, 3 * nO:4 * nO] + H[after, 4 * nO:]
 
     def backprop(d_pre: Floats2d) -> Tuple[Ragged, Ragged]:
         d_mean = d_pre / lengths[:, None]
-        dH = xp.zeros((n_tokens + 1, n_blocks * nO), dtype="f")
+        dH = xp.zeros((n_tokens + 1, 5 * nO), dtype="f")
         xp.add.at(dH[:, :nO], starts, d_pre)
         xp.add.at(dH[:, nO:2 * nO], ends - 1, d_pre)
-        if n_blocks == 5:
-            xp.add.at(dH[:, 3 * nO:4 * nO], before, d_pre)
-            xp.add.at(dH[:, 4 * nO:], after, d_pre)
+        xp.add.at(dH[:, 3 * nO:4 * nO], before, d_pre)
+        xp.add.at(dH[:, 4 * nO:], after, d_pre)
         # d prefix[k] for k in 0..n; C[j] feeds every prefix[k] with k > j.
         d_prefix = xp.zeros((n_tokens + 1, nO), dtype="f")
         xp.add.at(d_prefix, ends, d_mean)

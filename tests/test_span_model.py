@@ -24,12 +24,14 @@ def test_edge_features_are_edges_mean_and_length():
     model, tokens, spans = _edges_case()
     Y, _ = model((tokens, spans), is_train=False)
     W, b, L = model.get_param("W"), model.get_param("b"), model.get_param("L")
-    A, B, C = numpy.split(tokens.dataXd @ W.T, 3, axis=1)
-    # second doc's span (1, 2) is batch rows 5..6
-    expected = A[5] + B[5] + C[5] + L[0] + b
-    numpy.testing.assert_allclose(Y[5], expected, rtol=1e-5)
-    # first doc's span (1, 4): rows 1..3, length 3
-    numpy.testing.assert_allclose(Y[1], A[1] + B[3] + C[1:4].mean(axis=0) + L[2] + b, rtol=1e-5)
+    A, B, C, D, E = numpy.split(tokens.dataXd @ W.T, 5, axis=1)
+    # second doc (batch rows 4..6), its span (1, 2): row 5, with row 4 before and row 6 after
+    numpy.testing.assert_allclose(Y[5], A[5] + B[5] + C[5] + D[4] + E[6] + L[0] + b, rtol=1e-5, atol=1e-6)
+    # first doc (rows 0..3), its span (1, 4): rows 1..3, length 3, nothing after it in its doc
+    numpy.testing.assert_allclose(Y[1], A[1] + B[3] + C[1:4].mean(axis=0) + D[0] + L[2] + b,
+                                  rtol=1e-5, atol=1e-6)
+    # first doc's span (0, 4) is the whole doc: nothing before, nothing after
+    numpy.testing.assert_allclose(Y[2], A[0] + B[3] + C[0:4].mean(axis=0) + L[2] + b, rtol=1e-5, atol=1e-6)
 
 
 def test_edge_gradients_match_finite_differences():
