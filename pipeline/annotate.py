@@ -19,10 +19,10 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
 
 from spacy import displacy
 from spacy.language import Language
-from spacy.pipeline import SpanCategorizer
 
 from .html_text import visible_text
 from .markup import render
+from .model import load_pipeline, span_categorizer
 from .problems import InputError
 from .readers import collect_files, decode, read_text
 from .units import Span
@@ -59,25 +59,6 @@ class Annotated:
     doc: Text
     spans: List[Span] = field(default_factory=list)
     scores: List[float] = field(default_factory=list)
-
-
-def load_pipeline(model: str) -> Language:
-    """spacy.load a folder or package; an InputError with spaCy's reason if it cannot."""
-    import spacy
-
-    try:
-        return spacy.load(model)
-    except Exception as err:  # spaCy raises many kinds here; each is one line to the user
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
-        raise InputError(f"{model}: error: cannot load the pipeline: {reason}") from None
-
-
-def span_categorizer(nlp: Language) -> SpanCategorizer:
-    for _, pipe in nlp.pipeline:
-        if isinstance(pipe, SpanCategorizer):
-            return pipe
-    raise InputError(f"{nlp.meta.get('name', 'pipeline')}: error: no span categorizer among "
-                     f"its components ({', '.join(nlp.pipe_names) or 'none'})")
 
 
 def pieces(text: str, max_chars: int = MAX_CHARS) -> Iterator[Tuple[int, str]]:

@@ -19,8 +19,8 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 from spacy.language import Language
 
-from .annotate import (BATCH_SIZE, Text, annotate, batches, load_pipeline, pieces,
-                       read_documents, span_categorizer)
+from .annotate import BATCH_SIZE, Text, annotate, batches, pieces, read_documents
+from .model import load_pipeline, span_categorizer
 from .ca4p import is_ca4p_folder, read_ca4p
 from .problems import InputError
 

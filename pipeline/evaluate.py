@@ -19,6 +19,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.scorer import PRFScore
 
+from .model import load_pipeline
 from .problems import InputError
 from .readers import collect_files
 from .schema import SCHEMES, SPANS_KEY
@@ -276,14 +277,7 @@ def _table(head: List[str], rows: List[list], markdown: bool) -> List[str]:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    import spacy
-
-    try:
-        nlp = spacy.load(args.model)
-    except (OSError, ValueError, ImportError) as err:
-        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        print(f"{args.model}: error: cannot load pipeline ({first})", file=sys.stderr)
-        return 1
+    nlp = load_pipeline(args.model)
     try:
         key, model_labels = spans_component(nlp)
     except InputError as err:

@@ -11,21 +11,14 @@ from typing import Dict, Tuple
 
 import spacy
 from spacy.cli.find_threshold import find_threshold
-from spacy.pipeline import SpanCategorizer
 
-
-def spancat_name(nlp: spacy.language.Language) -> str:
-    for name, pipe in nlp.pipeline:
-        if isinstance(pipe, SpanCategorizer):
-            return name
-    raise ValueError("the pipeline has no spancat component")
+from .model import load_pipeline, span_categorizer
 
 
 def tune_threshold(model: Path, dev: Path, n_trials: int = 11) -> Tuple[float, float, Dict[float, float]]:
     """Search thresholds on `dev` for the best span F; save the best one into `model`."""
-    nlp = spacy.load(model)
-    name = spancat_name(nlp)
-    key = nlp.get_pipe(name).cfg["spans_key"]
+    spancat = span_categorizer(load_pipeline(str(model)))
+    name, key = spancat.name, spancat.cfg["spans_key"]
     best, best_score, scores = find_threshold(str(model), dev, name, "threshold", f"spans_{key}_f",
                                               n_trials=n_trials, silent=True)
     tuned = spacy.load(model, config={"components": {name: {"threshold": float(best)}}})
