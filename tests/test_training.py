@@ -47,6 +47,15 @@ def test_saved_pipeline_tokenizes_as_in_training_in_a_fresh_process(tiny_model: 
     assert json.loads((tiny_model / "tokenizer" / "cfg").read_text())["user_words"] == [USER_WORD]
 
 
+def test_saved_pipeline_multiplies_with_numpys_blas_in_a_fresh_process(tiny_model: Path):
+    # thinc's default (blis) would be True here; the config's before_creation callback flips it
+    code = (f"import spacy; nlp = spacy.load({str(tiny_model)!r}); "
+            "print(sorted({node.ops.use_blis for _, pipe in nlp.pipeline for node in pipe.model.walk()}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[False]"
+
+
 @pytest.mark.slow
 def test_spacy_package_installs_and_loads_in_a_fresh_venv(tiny_model: Path, tmp_path: Path):
     packages = tmp_path / "packages"
