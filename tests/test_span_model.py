@@ -52,3 +52,31 @@ def test_edge_gradients_match_finite_differences():
         numeric[index] = (loss(up) - loss(down)) / 2e-2
     # the layer is linear in X, so central differences are exact up to float32 rounding
     numpy.testing.assert_allclose(dX, numeric, atol=2e-2)
+
+
+def test_prediction_in_chunks_gives_the_training_forward_scores():
+    from spacy.util import registry
+
+    from pipeline.docs import blank_pipeline
+    from pipeline.span_model import build_edge_spancat
+    from pipeline.suggester import build_clause_suggester
+
+    nlp = blank_pipeline()
+    docs = [nlp(text) for text in ("当您选择使用第三方帐号登录时，我们收集您的手机号码", "", "信息",
+                                   "为了安全，我们可能会向关联方提供设备信息。")]
+    tok2vec = registry.resolve({"t": {
+        "@architectures": "spacy.HashEmbedCNN.v2", "width": 16, "depth": 2, "embed_size": 300,
+        "window_size": 1, "maxout_pieces": 2, "subword_features": True, "pretrained_vectors": None}})["t"]
+    scorer = registry.resolve({"s": {"@layers": "spacy.LinearLogistic.v1", "nO": 3, "nI": None}})["s"]
+    model = build_edge_spancat(tok2vec, scorer, hidden_size=8, max_length=4)
+    spans = build_clause_suggester(max_ngram=3, max_clause=10)(docs)
+    model.initialize(X=(docs, spans))
+    # layer norm's scale and shift away from 1 and 0, so that a mix-up of rows would show
+    norm = model.layers[2]
+    rng = numpy.random.default_rng(0)
+    norm.set_param("G", rng.normal(size=8).astype("f"))
+    norm.set_param("b", rng.normal(size=8).astype("f"))
+    model.attrs["chunk"] = 5  # fewer than the candidates, so several chunks and a short last one
+    trained, _ = model((docs, spans), is_train=True)
+    assert trained.shape == (spans.dataXd.shape[0], 3)
+    numpy.testing.assert_allclose(model.predict((docs, spans)), trained, rtol=1e-5, atol=1e-6)
