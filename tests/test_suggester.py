@@ -35,3 +35,18 @@ def test_candidate_recall_counts_long_spans_only_when_clause_final():
                        doc.char_span(doc[1].idx, doc[comma].idx, "CONTEXT")]
     counts = candidate_recall([doc], build_clause_suggester(max_ngram=3, max_clause=40), "sc")
     assert counts == {"CONTEXT": (1, 2)}
+
+
+def test_trimmed_candidates_keep_punctuation_and_sentence_ends_off_their_edges():
+    doc = blank_pipeline()("为了安全，我们收集信息。您可以拒绝")
+    full = {tuple(p) for p in clause_spans(doc, max_ngram=12, max_clause=40).tolist()}
+    trimmed = {tuple(p) for p in clause_spans(doc, max_ngram=12, max_clause=40, trim=True).tolist()}
+    comma, stop = (next(t.i for t in doc if t.text == c) for c in "，。")
+
+    def allowed(start: int, end: int) -> bool:
+        return (not doc[start].is_punct and not doc[end - 1].is_punct
+                and not start <= stop < end)
+
+    assert trimmed == {p for p in full if allowed(*p)}
+    assert (0, comma) in trimmed and (comma + 1, stop) in trimmed  # clauses themselves stay
+    assert (comma, comma + 1) not in trimmed
