@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, TextIO, Tuple
 
+import numpy
 from spacy import displacy
 from spacy.language import Language
+from threadpoolctl import threadpool_limits
 
 from .html_text import visible_text
 from .markup import render
@@ -111,7 +113,7 @@ def annotate(nlp: Language, docs: Iterable[Text], *, batch_size: int = BATCH_SIZ
 
     grouped = batches(texts(), batch_size)
     if n_process == 1:
-        predicted = (spans for batch in grouped for spans in _predict(nlp, spancat.key, batch))
+        predicted = (spans for batch in grouped for spans in _predict_one_core(nlp, spancat.key, batch))
     else:
         predicted = _predict_in_pool(nlp, spancat.key, grouped, n_process)
     for spans in predicted:
@@ -147,7 +149,8 @@ def _predict(nlp: Language, key: str, batch: List[str]) -> List[List[Found]]:
         group = doc.spans.get(key)
         spans: List[Found] = []
         if group:
-            for span, score in zip(group, group.attrs["scores"]):
+            # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
+            for span, score in zip(group, numpy.ravel(group.attrs["scores"])):
                 start, end = _trim(doc.text, span.start_char, span.end_char)
                 if start < end:
                     spans.append((start, end, span.label_, float(score)))
@@ -166,6 +169,14 @@ _worker: Optional[Tuple[Language, str]] = None
 def _start_worker(nlp: Language, key: str) -> None:
     global _worker
     _worker = (nlp, key)
+    threadpool_limits(1, user_api="blas")
+
+
+def _predict_one_core(nlp: Language, key: str, batch: List[str]) -> List[List[Found]]:
+    # --n-process is the one knob for cores: BLAS threads of their own would make one
+    # process use two cores, and two processes fight over them.
+    with threadpool_limits(1, user_api="blas"):
+        return _predict(nlp, key, batch)
 
 
 def _predict_in_worker(batch: List[str]) -> List[List[Found]]:
