@@ -115,7 +115,7 @@ def _convert_to_brackets(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
-    from .corpus import CorpusReport, assign_splits, drop_unannotated, write_corpus
+    from .corpus import CorpusReport, assign_splits, drop_unannotated, training_texts, write_corpus
     from .docs import blank_pipeline
     from .sources import gather
 
@@ -146,6 +146,11 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         from .hf import save_splits
 
         save_splits(split.units, Path(args.hf_out))
+    if args.raw_text:
+        import srsly
+
+        Path(args.raw_text).parent.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(args.raw_text, ({"text": text} for text in training_texts(gathered.units, split)))
     written = sum(report.spans.values())
     labels = SCHEMES[args.labels].labels
     align = report.alignment
@@ -164,6 +169,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
           f"unreadable inputs: {len(gathered.errors)}")
     print("wrote " + ", ".join(str(p) for p in paths.values())
           + (f"; datasets to {args.hf_out}" if args.hf_out else "")
+          + (f"; training text to {args.raw_text}" if args.raw_text else "")
           + f" in {time.perf_counter() - started:.1f} s")
     return 1 if gathered.errors or (args.strict and n_errors) else 0
 
@@ -229,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--seed", type=int, default=0)
     corpus.add_argument("--strict", action="store_true", help="leave out files with markup errors; exit 1")
     corpus.add_argument("--hf-out", help="also save a datasets.DatasetDict here")
+    corpus.add_argument("--raw-text", help="also write the train split's text, annotated or not, "
+                        "as JSONL for spacy pretrain")
     corpus.add_argument("--skip-missing", action="store_true",
                         help="a source that does not exist is noted and skipped, not an error")
     corpus.set_defaults(func=cmd_corpus)

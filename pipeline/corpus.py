@@ -5,7 +5,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 from spacy.language import Language
 from spacy.tokens import DocBin
@@ -74,6 +74,18 @@ def write_corpus(nlp: Language, split: Split, out_dir: Path, report: CorpusRepor
         paths[name] = out_dir / f"{name}.spacy"
         docbin.to_disk(paths[name])
     return paths
+
+
+def training_texts(units: List[Unit], split: Split) -> Iterator[str]:
+    """The text of every unit, annotated or not, that is not held out for dev or test.
+
+    Raw text for `spacy pretrain`: the training pool's own words, never a held-out one.
+    """
+    held_out = {u.doc_id if split.by == "document" else u.id
+                for name in ("dev", "test") for u in split.units.get(name, [])}
+    for unit in units:
+        if (unit.doc_id if split.by == "document" else unit.id) not in held_out and unit.text.strip():
+            yield unit.text
 
 
 def drop_unannotated(units: List[Unit]) -> Tuple[List[Unit], int]:

@@ -123,6 +123,23 @@ def test_corpus_is_deterministic_and_splits_by_document(tmp_path, capsys):
     assert sum(len(s) for s in doc_sets) == 6 and not (doc_sets[0] & doc_sets[1] or doc_sets[1] & doc_sets[2])
 
 
+def test_corpus_raw_text_is_the_train_documents_whole_and_nothing_held_out(tmp_path, capsys):
+    for i in range(6):
+        # the middle line has no spans: left out of the corpus, but still text to pretrain on
+        (tmp_path / f"doc{i}.txt").write_text(f"(我们)[收集]<信息{i}>\n无标注{i}\n<位置>", encoding="utf-8")
+    raw = tmp_path / "raw" / "train.jsonl"
+    out = tmp_path / "out"
+    assert run(capsys, "corpus", tmp_path, "--out", out, "--dev", "0.2", "--test", "0.2",
+               "--raw-text", raw)[0] == 0
+    nlp = blank_pipeline()
+    train_docs = {d.user_data["doc_id"] for d in DocBin().from_disk(out / "train.spacy").get_docs(nlp.vocab)}
+    texts = [json.loads(line)["text"] for line in raw.read_text(encoding="utf-8").splitlines()]
+    numbers = sorted({int(t[-1]) for t in texts if t.startswith("无标注")})
+    assert len(train_docs) == 4 and len(numbers) == 4 and len(texts) == 3 * 4
+    assert {f"信息{n}" for n in numbers} == {t[-3:] for t in texts if t.startswith("我们")}
+    assert all(f"doc{n}" in " ".join(train_docs) for n in numbers)
+
+
 def test_corpus_counts_misaligned_spans(tmp_path, capsys):
     # jieba keeps 手机号码 whole, so a span on 手机 alone cuts through a token.
     path = tmp_path / "m.txt"
