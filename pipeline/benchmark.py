@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
 from spacy.language import Language
+from threadpoolctl import threadpool_limits
 
 from .annotate import BATCH_SIZE, Text, annotate, batches, pieces, read_documents
 from .model import load_pipeline, span_categorizer
@@ -89,7 +90,16 @@ def annotate_timing(nlp: Language, texts: Sequence[str], n_process: int,
 def stage_seconds(nlp: Language, texts: Sequence[str],
                   batch_size: int) -> tuple[Dict[str, float], int, int]:
     """CPU seconds per stage of one process (tokenizer, each component's predict and
-    set_annotations, the span categorizer's suggester on its own), tokens, candidates."""
+    set_annotations, the span categorizer's suggester on its own), tokens, candidates.
+
+    BLAS runs on one thread, as in `annotate`, so the seconds are one core's.
+    """
+    with threadpool_limits(1, user_api="blas"):
+        return _stage_seconds(nlp, texts, batch_size)
+
+
+def _stage_seconds(nlp: Language, texts: Sequence[str],
+                   batch_size: int) -> tuple[Dict[str, float], int, int]:
     spancat = span_categorizer(nlp)
     times: Dict[str, float] = {}
     n_tokens = candidates = 0
