@@ -34,35 +34,54 @@ def clause_spans(doc: Doc, max_ngram: int, max_clause: int, trim: bool = False) 
 
     With `trim`, none begins or ends with punctuation or space or holds a sentence end.
     """
-    n = len(doc)
-    # by size, then start; all at once, as per-size loops cost more than the arithmetic
-    sizes = numpy.arange(1, min(max_ngram, n) + 1, dtype="i")
-    starts = numpy.broadcast_to(numpy.arange(n, dtype="i"), (len(sizes), n))
-    ends = starts + sizes[:, None]
-    inside = ends <= n
-    pieces = [numpy.stack([starts[inside], ends[inside]], axis=1)]
-    if n > max_ngram:
-        flags = doc.to_array([IS_PUNCT, IS_SPACE]).any(axis=1)
-        clause_ends = numpy.append(numpy.flatnonzero(flags), n)
-        clause_ends = clause_ends[clause_ends > max_ngram].astype("i")
-        # Longer than max_ngram, so never a duplicate of an n-gram; per end, starts ascending.
-        lengths = numpy.arange(max_clause, max_ngram, -1, dtype="i")
-        longer = numpy.broadcast_to(clause_ends[:, None], (len(clause_ends), len(lengths)))
-        firsts = longer - lengths[None, :]
-        valid = firsts >= 0
-        pieces.append(numpy.stack([firsts[valid], longer[valid]], axis=1))
-    spans = numpy.concatenate(pieces).astype("i")
-    return _trimmed(doc, spans) if trim else spans
+    return batch_clause_spans([doc], max_ngram, max_clause, trim)[0]
 
 
-def _trimmed(doc: Doc, spans: numpy.ndarray) -> numpy.ndarray:
-    attrs = doc.to_array([IS_PUNCT, IS_SPACE, ORTH])
-    edge = attrs[:, :2].any(axis=1)
-    ends = numpy.isin(attrs[:, 2], _SENTENCE_END_IDS)
-    ends_before = numpy.concatenate([[0], numpy.cumsum(ends)])
-    starts, stops = spans[:, 0], spans[:, 1]
-    keep = ~edge[starts] & ~edge[stops - 1] & (ends_before[stops] == ends_before[starts])
-    return spans[keep]
+def batch_clause_spans(docs: List[Doc], max_ngram: int, max_clause: int,
+                       trim: bool = False) -> Tuple[numpy.ndarray, numpy.ndarray]:
+    """The candidates of a batch of docs, doc after doc, and how many each doc has.
+
+    Worked out on the batch's tokens all at once: per-doc numpy calls cost more than the
+    arithmetic on CA4P-483's short paragraphs. Per doc the order is n-grams by size then
+    start, then clause-final spans by end then start.
+    """
+    attrs = [doc.to_array([IS_PUNCT, IS_SPACE, ORTH]) for doc in docs]
+    lengths = numpy.array([len(doc) for doc in docs], dtype="i")
+    n = int(lengths.sum())
+    doc_starts = numpy.concatenate([[0], numpy.cumsum(lengths)[:-1]]).astype("i")
+    doc_of = numpy.repeat(numpy.arange(len(docs), dtype="i"), lengths)  # per token
+    left = numpy.arange(n, dtype="i") - doc_starts[doc_of]  # tokens before, in its doc
+    right = lengths[doc_of] - left  # tokens from here to its doc's end
+    table = numpy.concatenate(attrs) if n else numpy.zeros((0, 3), dtype="uint64")
+    edge = table[:, :2].any(axis=1)
+    pieces = []
+    for size in range(1, max_ngram + 1):
+        first = numpy.flatnonzero(right >= size).astype("i")
+        pieces.append((doc_of[first], first, first + size))
+    # Clause ends: before each punctuation or space token, and each doc's end; spans
+    # that end there and are longer than max_ngram (never a duplicate of an n-gram).
+    at_token = numpy.flatnonzero(edge).astype("i")
+    ends = numpy.concatenate([at_token, doc_starts + lengths])
+    end_doc = numpy.concatenate([doc_of[at_token], numpy.arange(len(docs), dtype="i")])
+    long_enough = ends - doc_starts[end_doc] > max_ngram
+    ends, end_doc = ends[long_enough], end_doc[long_enough]
+    order = numpy.lexsort((ends, end_doc))  # a doc's end sorts among its punctuation
+    ends, end_doc = ends[order], end_doc[order]
+    sizes = numpy.arange(max_clause, max_ngram, -1, dtype="i")
+    firsts = ends[:, None] - sizes[None, :]
+    valid = firsts >= doc_starts[end_doc][:, None]
+    pieces.append((numpy.broadcast_to(end_doc[:, None], firsts.shape)[valid], firsts[valid],
+                   numpy.broadcast_to(ends[:, None], firsts.shape)[valid]))
+    doc_ids, starts, stops = (numpy.concatenate(part) for part in zip(*pieces))
+    if trim:
+        sentence_ends = numpy.concatenate([[0], numpy.cumsum(numpy.isin(table[:, 2], _SENTENCE_END_IDS))])
+        keep = ~edge[starts] & ~edge[stops - 1] & (sentence_ends[stops] == sentence_ends[starts])
+        doc_ids, starts, stops = doc_ids[keep], starts[keep], stops[keep]
+    by_doc = numpy.argsort(doc_ids, kind="stable")
+    doc_ids, starts, stops = doc_ids[by_doc], starts[by_doc], stops[by_doc]
+    offsets = doc_starts[doc_ids]
+    spans = numpy.stack([starts - offsets, stops - offsets], axis=1).astype("i")
+    return spans, numpy.bincount(doc_ids, minlength=len(docs)).astype("i")
 
 
 @registry.misc("privspan.clause_suggester.v2")
@@ -81,10 +100,8 @@ def build_clause_suggester_v1(max_ngram: int = 12, max_clause: int = 40) -> Call
 def _suggester(max_ngram: int, max_clause: int, trim: bool) -> Callable:
     def clause_suggester(docs: Iterable[Doc], *, ops: Optional[Ops] = None) -> Ragged:
         ops = ops if ops is not None else get_current_ops()
-        per_doc = [clause_spans(doc, max_ngram, max_clause, trim) for doc in docs]
-        lengths = ops.asarray1i([len(spans) for spans in per_doc])
-        data = numpy.concatenate(per_doc) if per_doc else numpy.zeros((0, 2), dtype="i")
-        return Ragged(ops.asarray2i(data), lengths)
+        spans, lengths = batch_clause_spans(list(docs), max_ngram, max_clause, trim)
+        return Ragged(ops.asarray2i(spans), ops.asarray1i(lengths))
 
     return clause_suggester
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipeline.docs import blank_pipeline
-from pipeline.suggester import build_clause_suggester, candidate_recall, clause_spans
+from pipeline.suggester import batch_clause_spans, build_clause_suggester, candidate_recall, clause_spans
 
 TEXT = "当您选择使用第三方帐号更便捷地注册并登录快手用户帐号时，我们将通过间接获得的方式收集信息"
 
@@ -50,3 +50,14 @@ def test_trimmed_candidates_keep_punctuation_and_sentence_ends_off_their_edges()
     assert trimmed == {p for p in full if allowed(*p)}
     assert (0, comma) in trimmed and (comma + 1, stop) in trimmed  # clauses themselves stay
     assert (comma, comma + 1) not in trimmed
+
+
+def test_a_batch_gives_each_doc_what_it_gets_alone():
+    # docs side by side in one batch must not lend each other clause ends or candidates
+    nlp = blank_pipeline()
+    docs = [nlp(text) for text in (TEXT, "", "，为了安全。", "信息", "我们收集，" * 8, TEXT + "。")]
+    for trim in (False, True):
+        spans, lengths = batch_clause_spans(docs, max_ngram=3, max_clause=10, trim=trim)
+        alone = [clause_spans(doc, max_ngram=3, max_clause=10, trim=trim) for doc in docs]
+        assert lengths.tolist() == [len(a) for a in alone]
+        assert spans.tolist() == [pair for a in alone for pair in a.tolist()]
