@@ -22,7 +22,7 @@ from spacy.scorer import PRFScore
 from .model import load_pipeline
 from .problems import InputError
 from .readers import collect_files
-from .schema import SCHEMES, SPANS_KEY
+from .schema import SCHEMES
 from .sources import Gathered, gather
 from .units import Span, Unit
 

@@ -1,8 +1,9 @@
 """privspan evaluate: the scoring arithmetic on hand-made spans, then the CLI and
-`spacy evaluate` on a tiny pipeline trained here."""
+`spacy evaluate` on the smoke-trained pipeline."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,19 +103,16 @@ def test_nothing_to_score_is_zero_not_an_error():
 # --- end to end on a tiny trained pipeline ------------------------------------------
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> dict:
-    """A pipeline trained for 60 steps on the seed; with threshold 0 it keeps every
-    candidate and label, so the counts are never trivially zero."""
+def tiny(tiny_model: Path, seed_corpus: Path, tmp_path_factory) -> dict:
+    """The smoke-trained pipeline at threshold 0: it keeps every candidate's best label,
+    so the counts are never trivially zero."""
     tmp = tmp_path_factory.mktemp("evaluate")
-    corpus = tmp / "corpus"
-    subprocess.run([sys.executable, "-m", "pipeline", "corpus", str(SEED), "--out", str(corpus)],
-                   check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "spancat.cfg"),
-                    "--paths.train", str(corpus / "train.spacy"), "--paths.dev", str(corpus / "dev.spacy"),
-                    "--output", str(tmp / "m"), "--training.max_steps", "60",
-                    "--training.eval_frequency", "1000", "--components.spancat.threshold", "0.0"],
-                   check=True, capture_output=True)
-    return {"tmp": tmp, "model": tmp / "m" / "model-last", "train": corpus / "train.spacy"}
+    shutil.copytree(tiny_model, tmp / "m")
+    cfg_path = tmp / "m" / "spancat" / "cfg"
+    cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+    cfg["threshold"] = 0.0
+    cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
+    return {"tmp": tmp, "model": tmp / "m", "train": seed_corpus / "train.spacy"}
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
