@@ -298,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.add_argument("--batch-size", type=int, help="at most this many paragraphs per batch (default 256)")
     benchmark.add_argument("--policy-mb", type=float, default=5.0,
                            help="size of the synthetic policy for the memory run; 0 skips it")
+    benchmark.add_argument("--repeat", type=int, default=3,
+                           help="rounds of measurements; each figure is its best round (default 3)")
     benchmark.add_argument("--profile", action="store_true",
                            help="also time tokenizer, tok2vec and spancat separately")
     benchmark.set_defaults(func=cmd_benchmark)

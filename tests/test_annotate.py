@@ -253,10 +253,11 @@ def test_two_processes_give_the_same_spans(model, tmp_path, capsys):
 def test_benchmark_reports_every_figure(model, tmp_path, capsys):
     text = tmp_path / "policy.txt"
     text.write_text(TEXT * 20, encoding="utf-8")
-    code = main(["benchmark", str(model), str(text), "--policy-mb", "0.01", "--profile"])
+    code = main(["benchmark", str(model), str(text), "--policy-mb", "0.01", "--profile", "--repeat", "2"])
     out = capsys.readouterr().out
     assert code == 0
     assert f"texts: 1 (1 given document(s)), {len(TEXT) * 20:,} characters" in out
+    assert "best of 2 round(s) each" in out
     for figure in ("jieba segmentation alone", "annotate, 1 process", "annotate, --n-process 2",
                    "1 process / jieba", "2 processes / 1 process", "spancat predict"):
         assert figure in out
