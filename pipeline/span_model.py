@@ -28,6 +28,7 @@ import numpy
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import LayerNorm, Model, NumpyOps, chain, list2ragged, with_getitem
+from thinc.layers.chain import forward as chain_forward, init as chain_init
 from thinc.types import Floats2d, Ragged
 
 
@@ -43,7 +44,7 @@ def build_edge_spancat(
     edges = span_edges(hidden_size, max_length)
     # The layers of chain(embed, edges, norm, relu, scorer), in its order, so its weights
     # load either way; only prediction differs (see _predict).
-    model = Model("edge_spancat", _spancat_forward, init=_spancat_init,
+    model = Model("edge_spancat", _spancat_forward, init=chain_init,
                   layers=[embed, edges, LayerNorm(nI=hidden_size), _relu(), scorer],
                   dims={"nI": None, "nO": None}, attrs={"chunk": PREDICT_CHUNK})
     model.set_ref("tok2vec", tok2vec)
@@ -58,36 +59,12 @@ def build_edge_spancat(
 PREDICT_CHUNK = 8192
 
 
-def _spancat_init(model: Model, X=None, Y=None) -> None:
-    layers = model.layers
-    if X is None:
-        for layer in layers:
-            layer.initialize()
-        return
-    for layer in layers[:-1]:
-        layer.initialize(X=X)
-        X = layer.predict(X)
-    layers[-1].initialize(X=X, Y=Y)
-    model.set_dim("nO", layers[-1].get_dim("nO"), force=True)
-
-
 def _spancat_forward(model: Model, inputs: Tuple[List[Doc], Ragged],
                      is_train: bool) -> Tuple[Floats2d, Callable]:
     if not is_train and isinstance(model.ops, NumpyOps):
         return _predict(model, inputs), lambda dY: ([], inputs[1])
-    # As chain() would; also prediction on a GPU, where whole-batch arrays are no problem.
-    backprops = []
-    X = inputs
-    for layer in model.layers:
-        X, backprop = layer(X, is_train=True)
-        backprops.append(backprop)
-
-    def backprop_all(dY: Floats2d):
-        for backprop in reversed(backprops):
-            dY = backprop(dY)
-        return dY
-
-    return X, backprop_all
+    # chain()'s own forward; also prediction on a GPU, where whole-batch arrays are no problem.
+    return chain_forward(model, inputs, is_train)
 
 
 def _predict(model: Model, inputs: Tuple[List[Doc], Ragged]) -> Floats2d:
