@@ -27,6 +27,7 @@ from .markup import render
 from .model import load_pipeline, span_categorizer
 from .problems import InputError
 from .readers import collect_files, decode, read_text
+from .suggester import SENTENCE_ENDS
 from .units import Span
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
@@ -35,13 +36,12 @@ STDIN = "-"
 # mean_max reducer about 90 KB a character (every candidate span's token vectors), so
 # 128 paragraphs of 1000 characters took 11.6 GB. Paragraphs are cut at a sentence end
 # past MAX_CHARS (19 of CA4P-483's 68,493 are longer) and a batch holds at most
-# BATCH_CHARS characters (under 1 GB even with mean_max). Batches that large matter for
-# the edge model: on CA4P-483 it ran 11,000 chars per CPU-second in batches of 500
-# characters, 21,000 in batches of 8,000.
+# BATCH_CHARS characters (under 1 GB even with mean_max). Batches that large still pay
+# with the edge model: on CA4P-483 the default model ran about 39,000 chars per
+# CPU-second in batches of 500 characters, 46,000 in batches of 8,000.
 MAX_CHARS = 500
 BATCH_CHARS = 8000
 BATCH_SIZE = 256
-SENTENCE_ENDS = "。！？；!?;"
 EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html"}
 COLORS = {"ACTOR": "#f4a261", "ACTION": "#e76f51", "DATA": "#2a9d8f", "CONTEXT": "#8ab17d"}
 

@@ -25,6 +25,7 @@ from thinc.api import Ops, get_current_ops
 from thinc.types import Ragged
 
 
+# Where a sentence ends: no candidate runs across one, and annotate cuts long lines there.
 SENTENCE_ENDS = "。！？；!?;"
 _SENTENCE_END_IDS = numpy.array([get_string_id(char) for char in SENTENCE_ENDS], dtype="uint64")
 
