@@ -22,11 +22,9 @@ from threadpoolctl import threadpool_limits
 
 from .annotate import BATCH_SIZE, Text, annotate, batches, pieces, read_documents
 from .model import load_pipeline, span_categorizer
-from .ca4p import is_ca4p_folder, read_ca4p
+from .ca4p import is_ca4p_folder, local_pool, read_ca4p
 from .problems import InputError
 
-# Where the pool lives next to the repository, as in tests/conftest.py.
-DEFAULT_CA4P = Path(__file__).resolve().parents[2] / "shared" / "ca4p483"
 FLOOR_VS_JIEBA = 0.1
 FLOOR_TWO_PROCESSES = 1.6
 FLOOR_MEMORY_MB = 2048
@@ -38,7 +36,7 @@ def benchmark_texts(paths: Sequence[str], limit_chars: Optional[int]) -> tuple[L
         texts = [doc.text for doc in read_documents(paths, lambda m: print(m, file=sys.stderr))]
         origin = f"{len(texts)} given document(s)"
     else:
-        folder = Path(os.environ.get("PRIVSPAN_CA4P") or DEFAULT_CA4P)
+        folder = local_pool()
         if not is_ca4p_folder(folder):
             raise InputError(f"{folder}: error: no CA4P-483 pool here (set PRIVSPAN_CA4P) "
                              "and no TEXTS given")
