@@ -43,8 +43,13 @@ def assign_splits(units: List[Unit], dev: float, test: float, seed: int) -> Spli
     place.update({key: "test" for key in keys[n_dev:n_dev + n_test]})
     out: Dict[str, List[Unit]] = {name: [] for name in names}
     for unit in units:
-        out[place.get(unit.doc_id if by == "document" else unit.id, "train")].append(unit)
+        out[place.get(_split_key(unit, by), "train")].append(unit)
     return Split(out, by)
+
+
+def _split_key(unit: Unit, by: str) -> str:
+    """What a split assigns: the unit's document, or the unit itself when split by line."""
+    return unit.doc_id if by == "document" else unit.id
 
 
 def _share(fraction: float, n: int) -> int:
@@ -81,10 +86,9 @@ def training_texts(units: List[Unit], split: Split) -> Iterator[str]:
 
     Raw text for `spacy pretrain`: the training pool's own words, never a held-out one.
     """
-    held_out = {u.doc_id if split.by == "document" else u.id
-                for name in ("dev", "test") for u in split.units.get(name, [])}
+    held_out = {_split_key(u, split.by) for name in ("dev", "test") for u in split.units.get(name, [])}
     for unit in units:
-        if (unit.doc_id if split.by == "document" else unit.id) not in held_out and unit.text.strip():
+        if _split_key(unit, split.by) not in held_out and unit.text.strip():
             yield unit.text
 
 
