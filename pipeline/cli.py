@@ -198,6 +198,29 @@ def cmd_recall(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from spacy.tokens import DocBin
+
+    from .agreement import marking_agreement
+    from .docs import blank_pipeline
+
+    nlp = blank_pipeline()
+    docs = []
+    for path in args.corpus:
+        try:
+            docs.extend(DocBin().from_disk(path).get_docs(nlp.vocab))
+        except (OSError, ValueError) as err:
+            raise InputError(f"{path}: error: not a readable .spacy file ({err})") from None
+    found = {label for doc in docs for _, _, label in doc.user_data.get("gold_chars", ())}
+    labels = [label for label in SCHEMES[args.labels].labels if label in found]
+    print("leave-one-out F of predicting whether a recurring gold text is marked from its other "
+          "occurrences: in the same policy / in other policies")
+    for label, result in marking_agreement(docs, labels, args.min_count).items():
+        print(f"  {label}: same policy {result.within_f:.2f}, other policies {result.across_f:.2f} "
+              f"({result.occurrences} occurrences of {result.texts} texts)")
+    return 0
+
+
 def cmd_threshold(args: argparse.Namespace) -> int:
     from .threshold import tune_threshold
 
@@ -252,6 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
     recall.add_argument("--max-ngram", type=int, default=12)
     recall.add_argument("--max-clause", type=int, default=40)
     recall.set_defaults(func=cmd_recall)
+
+    agreement = sub.add_parser("agreement", help="is a recurring gold text marked alike within a policy "
+                               "and across policies?")
+    agreement.add_argument("corpus", nargs="+", help=".spacy files written by privspan corpus")
+    agreement.add_argument("--min-count", type=int, default=3,
+                           help="judge gold texts marked at least this often (default 3)")
+    agreement.add_argument("--labels", choices=tuple(SCHEMES), default="project",
+                           help="label scheme the corpus was built with")
+    agreement.set_defaults(func=cmd_agreement)
 
     from .evaluate import FORMATS as EVALUATE_FORMATS, cmd_evaluate
 

@@ -1,0 +1,107 @@
+"""Annotation agreement: is a recurring gold text marked alike within a policy and across
+policies?
+
+A model sees only the text. If one policy's annotators mark a phrase wherever it occurs
+and another's never do, the text cannot tell a model which to do, and that caps its
+score. Measured by leave-one-out: every occurrence of a text marked at least `min_count`
+times is predicted "marked" when most of the text's other occurrences are marked,
+counting once only the other occurrences in the same policy and once only those in other
+policies. The gap between the two F scores is how much marking depends on the policy.
+
+Occurrences inside a longer marked span count as unmarked, so agreement across policies
+is if anything understated for texts that are often part of longer spans.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
+
+from spacy.tokens import Doc
+
+
+@dataclass
+class Agreement:
+    label: str
+    texts: int = 0  # gold texts marked at least min_count times
+    occurrences: int = 0  # their occurrences judged by both predictors
+    # (true positives, false positives, false negatives) of each predictor
+    within: List[int] = field(default_factory=lambda: [0, 0, 0])
+    across: List[int] = field(default_factory=lambda: [0, 0, 0])
+
+    @property
+    def within_f(self) -> float:
+        return _f1(*self.within)
+
+    @property
+    def across_f(self) -> float:
+        return _f1(*self.across)
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+_Unit = Tuple[str, str, Set[Tuple[int, int]]]  # text, policy, marked (start, end) of the label
+
+
+def marking_agreement(docs: Iterable[Doc], labels: Sequence[str], min_count: int = 3) -> Dict[str, Agreement]:
+    """Leave-one-out agreement per label over docs with `gold_chars` and `doc_id` in user_data
+    (as `privspan corpus` writes them); only paragraphs that hold gold spans count."""
+    docs = [doc for doc in docs if doc.user_data.get("gold_chars")]
+    index = _bigram_index([doc.text for doc in docs])
+    results = {}
+    for label in labels:
+        units: List[_Unit] = [
+            (doc.text, doc.user_data["doc_id"],
+             {(start, end) for start, end, gold in doc.user_data["gold_chars"] if gold == label})
+            for doc in docs
+        ]
+        results[label] = _agreement(label, units, index, min_count)
+    return results
+
+
+def _bigram_index(texts: Sequence[str]) -> Dict[str, List[int]]:
+    # Searching every paragraph for every recurring text took minutes on CA4P-483; a
+    # text can only occur where each of its character pairs does.
+    index: Dict[str, List[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        for bigram in {text[j:j + 2] for j in range(len(text) - 1)}:
+            index[bigram].append(i)
+    return index
+
+
+def _agreement(label: str, units: Sequence[_Unit], index: Dict[str, List[int]], min_count: int) -> Agreement:
+    counts = Counter(text[start:end] for text, _, marked in units for start, end in marked)
+    recurring = [text for text, n in counts.items() if n >= min_count and len(text) >= 2]
+    result = Agreement(label, texts=len(recurring))
+    for phrase in recurring:
+        # policy -> [marked occurrences, occurrences]
+        tallies: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
+        where = min((index.get(phrase[j:j + 2], []) for j in range(len(phrase) - 1)), key=len)
+        for i in where:
+            text, policy, marked = units[i]
+            start = text.find(phrase)
+            while start >= 0:
+                tally = tallies[policy]
+                tally[0] += (start, start + len(phrase)) in marked
+                tally[1] += 1
+                start = text.find(phrase, start + 1)
+        all_marked = sum(m for m, _ in tallies.values())
+        all_seen = sum(n for _, n in tallies.values())
+        for marked, seen in tallies.values():
+            if seen < 2 or seen == all_seen:
+                continue  # one of the two predictors would have nothing to go on
+            for gold, n in ((True, marked), (False, seen - marked)):
+                result.occurrences += n
+                _tally(result.within, gold, marked - gold, seen - 1, n)
+                _tally(result.across, gold, all_marked - marked, all_seen - seen, n)
+    return result
+
+
+def _tally(counts: List[int], gold: bool, others_marked: int, others: int, n: int) -> None:
+    predicted = 2 * others_marked > others
+    if predicted:
+        counts[0 if gold else 1] += n
+    elif gold:
+        counts[2] += n
