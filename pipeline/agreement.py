@@ -47,8 +47,17 @@ _Unit = Tuple[str, str, Set[Tuple[int, int]]]  # text, policy, marked (start, en
 
 def marking_agreement(docs: Iterable[Doc], labels: Sequence[str], min_count: int = 3) -> Dict[str, Agreement]:
     """Leave-one-out agreement per label over docs with `gold_chars` and `doc_id` in user_data
-    (as `privspan corpus` writes them); only paragraphs that hold gold spans count."""
-    docs = [doc for doc in docs if doc.user_data.get("gold_chars")]
+    (as `privspan corpus` writes them); only paragraphs that hold gold spans count, each
+    text once per policy."""
+    seen: Set[Tuple[str, str]] = set()
+    kept = []
+    for doc in docs:
+        # A paragraph a policy repeats word for word would only agree with itself.
+        key = (doc.user_data.get("doc_id"), doc.text)
+        if doc.user_data.get("gold_chars") and key not in seen:
+            seen.add(key)
+            kept.append(doc)
+    docs = kept
     index = _bigram_index([doc.text for doc in docs])
     results = {}
     for label in labels:

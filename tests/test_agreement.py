@@ -9,17 +9,17 @@ from pipeline.agreement import marking_agreement
 from pipeline.cli import main
 from pipeline.docs import blank_pipeline
 
-TEXT = "在获得您的同意后，我们收集信息"
 PHRASE = "获得您的同意"
 
 
-def paragraphs(policy: str, mark_phrase: bool, n: int = 3) -> List[Doc]:
+def paragraphs(policy: str, mark_phrase: bool, n: int = 3, repeat: bool = False) -> List[Doc]:
     nlp = blank_pipeline()
     docs = []
     for i in range(n):
-        doc = nlp(TEXT)
-        start = TEXT.index(PHRASE)
-        actor = TEXT.index("我们")
+        text = f"第{0 if repeat else i}条：在获得您的同意后，我们收集信息"
+        doc = nlp(text)
+        start = text.index(PHRASE)
+        actor = text.index("我们")
         gold = [[actor, actor + 2, "ACTOR"]]  # every paragraph holds gold spans
         if mark_phrase:
             gold.append([start, start + len(PHRASE), "CONTEXT"])
@@ -48,6 +48,13 @@ def test_texts_marked_too_rarely_are_not_judged():
     docs = paragraphs("A", mark_phrase=True, n=2) + paragraphs("B", mark_phrase=False)
     result = marking_agreement(docs, ["CONTEXT"], min_count=3)["CONTEXT"]
     assert (result.texts, result.occurrences, result.within_f) == (0, 0, 0.0)
+
+
+def test_a_paragraph_repeated_word_for_word_counts_once():
+    docs = paragraphs("A", mark_phrase=True, repeat=True) + paragraphs("A", mark_phrase=True)
+    docs += paragraphs("B", mark_phrase=False)
+    result = marking_agreement(docs, ["CONTEXT"])["CONTEXT"]
+    assert result.occurrences == 6  # A's three distinct paragraphs (one of them repeated), B's three
 
 
 def test_cli_reads_corpus_files_and_names_a_bad_one(tmp_path, capsys):
