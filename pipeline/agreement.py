@@ -50,21 +50,20 @@ def marking_agreement(docs: Iterable[Doc], labels: Sequence[str], min_count: int
     (as `privspan corpus` writes them); only paragraphs that hold gold spans count, each
     text once per policy."""
     seen: Set[Tuple[str, str]] = set()
-    kept = []
+    kept: List[Doc] = []
     for doc in docs:
         # A paragraph a policy repeats word for word would only agree with itself.
         key = (doc.user_data.get("doc_id"), doc.text)
         if doc.user_data.get("gold_chars") and key not in seen:
             seen.add(key)
             kept.append(doc)
-    docs = kept
-    index = _bigram_index([doc.text for doc in docs])
+    index = _bigram_index([doc.text for doc in kept])
     results = {}
     for label in labels:
         units: List[_Unit] = [
             (doc.text, doc.user_data["doc_id"],
              {(start, end) for start, end, gold in doc.user_data["gold_chars"] if gold == label})
-            for doc in docs
+            for doc in kept
         ]
         results[label] = _agreement(label, units, index, min_count)
     return results
