@@ -10,6 +10,10 @@ policies. The gap between the two F scores is how much marking depends on the po
 
 Occurrences inside a longer marked span count as unmarked, so agreement across policies
 is if anything understated for texts that are often part of longer spans.
+
+The same is measured for where spans begin and end (`edge_agreement`): whether a span
+takes in a word next to its edge, such as `为了` or `时` for CONTEXT, which exact-match
+scores count as wholly wrong when it differs from the gold.
 """
 from __future__ import annotations
 
@@ -49,14 +53,7 @@ def marking_agreement(docs: Iterable[Doc], labels: Sequence[str], min_count: int
     """Leave-one-out agreement per label over docs with `gold_chars` and `doc_id` in user_data
     (as `privspan corpus` writes them); only paragraphs that hold gold spans count, each
     text once per policy."""
-    seen: Set[Tuple[str, str]] = set()
-    kept: List[Doc] = []
-    for doc in docs:
-        # A paragraph a policy repeats word for word would only agree with itself.
-        key = (doc.user_data.get("doc_id"), doc.text)
-        if doc.user_data.get("gold_chars") and key not in seen:
-            seen.add(key)
-            kept.append(doc)
+    kept = _distinct_annotated(docs)
     index = _bigram_index([doc.text for doc in kept])
     results = {}
     for label in labels:
@@ -67,6 +64,18 @@ def marking_agreement(docs: Iterable[Doc], labels: Sequence[str], min_count: int
         ]
         results[label] = _agreement(label, units, index, min_count)
     return results
+
+
+def _distinct_annotated(docs: Iterable[Doc]) -> List[Doc]:
+    seen: Set[Tuple[str, str]] = set()
+    kept: List[Doc] = []
+    for doc in docs:
+        # A paragraph a policy repeats word for word would only agree with itself.
+        key = (doc.user_data.get("doc_id"), doc.text)
+        if doc.user_data.get("gold_chars") and key not in seen:
+            seen.add(key)
+            kept.append(doc)
+    return kept
 
 
 def _bigram_index(texts: Sequence[str]) -> Dict[str, List[int]]:
@@ -113,3 +122,83 @@ def _tally(counts: List[int], gold: bool, others_marked: int, others: int, n: in
         counts[0 if gold else 1] += n
     elif gold:
         counts[2] += n
+
+
+@dataclass
+class EdgeAgreement:
+    """Whether a label's spans take in a word at one edge (`side` "start" or "end")."""
+
+    label: str
+    side: str
+    words: List[str] = field(default_factory=list)  # most frequent first
+    edges: int = 0  # edges judged by both predictors
+    within: float = 0.0  # edges the same policy's other edges predict right
+    across: float = 0.0  # edges the other policies' edges predict right
+
+    @property
+    def within_accuracy(self) -> float:
+        return self.within / self.edges if self.edges else 0.0
+
+    @property
+    def across_accuracy(self) -> float:
+        return self.across / self.edges if self.edges else 0.0
+
+
+def edge_agreement(docs: Iterable[Doc], labels: Sequence[str], min_count: int = 3) -> Dict[Tuple[str, str], EdgeAgreement]:
+    """Leave-one-out agreement on where spans begin and end, per label and side.
+
+    A span's start takes in a word (`为了` in `{为了向您提供服务}`) or leaves it just
+    outside (`为了{向您提供服务}`); likewise its end (`{...时}` or `{...}时`). For each
+    token text found at least `min_count` times each way, every such edge is predicted
+    from the word's other edges of that label in the same policy, and in other policies, by
+    majority (a tie counts half right). Docs as for `marking_agreement`, tokenized.
+    """
+    kept = _distinct_annotated(docs)
+    results = {}
+    for label in labels:
+        for side in ("start", "end"):
+            # word -> policy -> [edges that take the word in, edges]
+            tallies: Dict[str, Dict[str, List[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+            for doc in kept:
+                # Punctuation at an edge is a slip, not a convention, and almost always
+                # left out, which would flatter both predictors alike.
+                words = [token for token in doc if not (token.is_punct or token.is_space)]
+                starting = {token.idx: token.text for token in words}
+                ending = {token.idx + len(token.text): token.text for token in words}
+                inside, outside = (starting, ending) if side == "start" else (ending, starting)
+                for start, end, gold in doc.user_data["gold_chars"]:
+                    if gold != label:
+                        continue
+                    edge = start if side == "start" else end
+                    for word, taken in ((inside.get(edge), 1), (outside.get(edge), 0)):
+                        if word is not None:
+                            tally = tallies[word][doc.user_data["doc_id"]]
+                            tally[0] += taken
+                            tally[1] += 1
+            results[(label, side)] = _edge_agreement(label, side, tallies, min_count)
+    return results
+
+
+def _edge_agreement(label: str, side: str, tallies: Dict[str, Dict[str, List[int]]],
+                    min_count: int) -> EdgeAgreement:
+    result = EdgeAgreement(label, side)
+    totals = {word: [sum(t[0] for t in by_policy.values()), sum(t[1] for t in by_policy.values())]
+              for word, by_policy in tallies.items()}
+    varying = [word for word, (taken, n) in totals.items() if min(taken, n - taken) >= min_count]
+    result.words = sorted(varying, key=lambda word: -totals[word][1])
+    for word in result.words:
+        all_taken, all_n = totals[word]
+        for taken, n in tallies[word].values():
+            if n < 2 or n == all_n:
+                continue  # one of the two predictors would have nothing to go on
+            for gold, count in ((1, taken), (0, n - taken)):
+                result.edges += count
+                result.within += count * _right(gold, taken - gold, n - 1)
+                result.across += count * _right(gold, all_taken - taken, all_n - n)
+    return result
+
+
+def _right(gold: int, others_taken: int, others: int) -> float:
+    if 2 * others_taken == others:
+        return 0.5
+    return float((2 * others_taken > others) == bool(gold))

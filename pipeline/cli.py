@@ -201,7 +201,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
 def cmd_agreement(args: argparse.Namespace) -> int:
     from spacy.tokens import DocBin
 
-    from .agreement import marking_agreement
+    from .agreement import edge_agreement, marking_agreement
     from .docs import blank_pipeline
 
     nlp = blank_pipeline()
@@ -218,6 +218,14 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     for label, result in marking_agreement(docs, labels, args.min_count).items():
         print(f"  {label}: same policy {result.within_f:.2f}, other policies {result.across_f:.2f} "
               f"({result.occurrences} occurrences of {result.texts} texts)")
+    print("leave-one-out accuracy of predicting whether a span's edge takes in a word that its "
+          "label's edges both take in and leave out ({为了…} or 为了{…}) from the word's other "
+          "edges: in the same policy / in other policies")
+    for (label, side), edges in edge_agreement(docs, labels, args.min_count).items():
+        if edges.edges:
+            print(f"  {label} {side}: same policy {edges.within_accuracy:.2f}, other policies "
+                  f"{edges.across_accuracy:.2f} ({edges.edges} edges at {len(edges.words)} words: "
+                  f"{' '.join(edges.words[:6])}{' …' if len(edges.words) > 6 else ''})")
     return 0
 
 
@@ -280,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "and across policies?")
     agreement.add_argument("corpus", nargs="+", help=".spacy files written by privspan corpus")
     agreement.add_argument("--min-count", type=int, default=3,
-                           help="judge gold texts marked at least this often (default 3)")
+                           help="judge gold texts marked, and edge words taken in and left out, at least "
+                           "this often (default 3)")
     agreement.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                            help="label scheme the corpus was built with")
     agreement.set_defaults(func=cmd_agreement)
