@@ -153,30 +153,25 @@ def edge_agreement(docs: Iterable[Doc], labels: Sequence[str], min_count: int = 
     from the word's other edges of that label in the same policy, and in other policies, by
     majority (a tie counts half right). Docs as for `marking_agreement`, tokenized.
     """
-    kept = _distinct_annotated(docs)
-    results = {}
-    for label in labels:
-        for side in ("start", "end"):
-            # word -> policy -> [edges that take the word in, edges]
-            tallies: Dict[str, Dict[str, List[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-            for doc in kept:
-                # Punctuation at an edge is a slip, not a convention, and almost always
-                # left out, which would flatter both predictors alike.
-                words = [token for token in doc if not (token.is_punct or token.is_space)]
-                starting = {token.idx: token.text for token in words}
-                ending = {token.idx + len(token.text): token.text for token in words}
-                inside, outside = (starting, ending) if side == "start" else (ending, starting)
-                for start, end, gold in doc.user_data["gold_chars"]:
-                    if gold != label:
-                        continue
-                    edge = start if side == "start" else end
-                    for word, taken in ((inside.get(edge), 1), (outside.get(edge), 0)):
-                        if word is not None:
-                            tally = tallies[word][doc.user_data["doc_id"]]
-                            tally[0] += taken
-                            tally[1] += 1
-            results[(label, side)] = _edge_agreement(label, side, tallies, min_count)
-    return results
+    # (label, side) -> word -> policy -> [edges that take the word in, edges]
+    tallies: Dict[Tuple[str, str], Dict[str, Dict[str, List[int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
+    for doc in _distinct_annotated(docs):
+        # Punctuation at an edge is a slip, not a convention, and almost always left out,
+        # which would flatter both predictors alike.
+        words = [token for token in doc if not (token.is_punct or token.is_space)]
+        starting = {token.idx: token.text for token in words}
+        ending = {token.idx + len(token.text): token.text for token in words}
+        for start, end, label in doc.user_data["gold_chars"]:
+            for side, edge, inside, outside in (("start", start, starting, ending),
+                                                ("end", end, ending, starting)):
+                for word, taken in ((inside.get(edge), 1), (outside.get(edge), 0)):
+                    if word is not None:
+                        tally = tallies[(label, side)][word][doc.user_data["doc_id"]]
+                        tally[0] += taken
+                        tally[1] += 1
+    return {(label, side): _edge_agreement(label, side, tallies[(label, side)], min_count)
+            for label in labels for side in ("start", "end")}
 
 
 def _edge_agreement(label: str, side: str, tallies: Dict[str, Dict[str, List[int]]],
