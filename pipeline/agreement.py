@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Sequence, Set, Tuple
 
 from spacy.tokens import Doc
 
@@ -104,16 +104,25 @@ def _agreement(label: str, units: Sequence[_Unit], index: Dict[str, List[int]], 
                 tally[0] += (start, start + len(phrase)) in marked
                 tally[1] += 1
                 start = text.find(phrase, start + 1)
-        all_marked = sum(m for m, _ in tallies.values())
-        all_seen = sum(n for _, n in tallies.values())
-        for marked, seen in tallies.values():
-            if seen < 2 or seen == all_seen:
-                continue  # one of the two predictors would have nothing to go on
-            for gold, n in ((True, marked), (False, seen - marked)):
-                result.occurrences += n
-                _tally(result.within, gold, marked - gold, seen - 1, n)
-                _tally(result.across, gold, all_marked - marked, all_seen - seen, n)
+        for gold, n, within, across in _leave_one_out(tallies.values()):
+            result.occurrences += n
+            _tally(result.within, gold, *within, n)
+            _tally(result.across, gold, *across, n)
     return result
+
+
+def _leave_one_out(tallies: Iterable[Sequence[int]]) -> Iterator[Tuple[bool, int, Tuple[int, int], Tuple[int, int]]]:
+    """From each policy's (marked, seen) tally of one text or word: gold, how many
+    occurrences have it, and (marked, seen) among the policy's other occurrences and among
+    the other policies'."""
+    rows = list(tallies)
+    all_marked = sum(marked for marked, _ in rows)
+    all_seen = sum(seen for _, seen in rows)
+    for marked, seen in rows:
+        if seen < 2 or seen == all_seen:
+            continue  # one of the two predictors would have nothing to go on
+        for gold, n in ((True, marked), (False, seen - marked)):
+            yield gold, n, (marked - gold, seen - 1), (all_marked - marked, all_seen - seen)
 
 
 def _tally(counts: List[int], gold: bool, others_marked: int, others: int, n: int) -> None:
@@ -182,18 +191,14 @@ def _edge_agreement(label: str, side: str, tallies: Dict[str, Dict[str, List[int
     varying = [word for word, (taken, n) in totals.items() if min(taken, n - taken) >= min_count]
     result.words = sorted(varying, key=lambda word: -totals[word][1])
     for word in result.words:
-        all_taken, all_n = totals[word]
-        for taken, n in tallies[word].values():
-            if n < 2 or n == all_n:
-                continue  # one of the two predictors would have nothing to go on
-            for gold, count in ((1, taken), (0, n - taken)):
-                result.edges += count
-                result.within += count * _right(gold, taken - gold, n - 1)
-                result.across += count * _right(gold, all_taken - taken, all_n - n)
+        for gold, count, within, across in _leave_one_out(tallies[word].values()):
+            result.edges += count
+            result.within += count * _right(gold, *within)
+            result.across += count * _right(gold, *across)
     return result
 
 
-def _right(gold: int, others_taken: int, others: int) -> float:
+def _right(gold: bool, others_taken: int, others: int) -> float:
     if 2 * others_taken == others:
         return 0.5
-    return float((2 * others_taken > others) == bool(gold))
+    return float((2 * others_taken > others) == gold)
