@@ -307,6 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--format", choices=EVALUATE_FORMATS, default="auto")
     evaluate.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                           help="label scheme for reading CA4P-483 and ordering the report")
+    evaluate.add_argument("--trim-edges", nargs="+", metavar="CORPUS.spacy",
+                          help="also score exact match with the edge words whose inclusion varies in "
+                               "these gold files (the train split) trimmed from both sides")
     evaluate.set_defaults(func=cmd_evaluate)
 
     from .annotate import EXTENSIONS as ANNOTATE_FORMATS, cmd_annotate

@@ -4,6 +4,10 @@
 gold span whose edges cut a token stays as marked and counts against the model (it is
 also counted apart as unreachable by exact match). `.spacy` files built by `privspan
 corpus` keep the annotated offsets in `user_data["gold_chars"]` for this reason.
+
+`--trim-edges` also scores exact match with the edge words whose inclusion the train
+split's annotators disagree on (`为了` in `{为了…}` and `为了{…}`) cut from both sides: how
+much of the exact-match loss is which convention a policy's annotators followed.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.scorer import PRFScore
+from spacy.tokens import Doc
 
 from .model import load_pipeline
 from .problems import InputError
@@ -31,6 +36,8 @@ FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf")
 
 # (gold spans, predicted spans) of one unit
 Pair = Tuple[Sequence[Span], Sequence[Span]]
+# (label, "start" or "end") -> words that the label's gold edges both take in and leave out
+EdgeWords = Dict[Tuple[str, str], Set[str]]
 
 
 @dataclass
@@ -126,6 +133,30 @@ def confusion(pairs: Sequence[Pair]) -> Dict[str, Dict[str, int]]:
     return {label: dict(counts) for label, counts in table.items()}
 
 
+def trim_edges(spans: Iterable[Span], doc: Doc, words: EdgeWords) -> List[Span]:
+    """The spans without the words at their edges whose inclusion annotators disagree on.
+
+    `{为了向您提供服务}` and `为了{向您提供服务}` both become `向您提供服务` when `为了` is a
+    varying start word of their label, so exact match no longer depends on which
+    convention a policy's annotators followed. A span never loses its last word.
+    """
+    at_start = {token.idx: token for token in doc}
+    at_end = {token.idx + len(token.text): token for token in doc}
+    trimmed = []
+    for span in spans:
+        start, end = span.start, span.end
+        starting = words.get((span.label, "start"), set())
+        ending = words.get((span.label, "end"), set())
+        while start in at_start and at_start[start].text in starting and \
+                at_start[start].idx + len(at_start[start].text) < end:
+            start = doc[at_start[start].i + 1].idx
+        while end in at_end and at_end[end].text in ending and at_end[end].idx > start:
+            before = doc[at_end[end].i - 1]
+            end = before.idx + len(before.text)
+        trimmed.append(Span(start, end, span.label))
+    return trimmed
+
+
 def _ordered(labels: Sequence[str], seen: Iterable[str]) -> List[str]:
     return list(labels) + sorted(set(seen) - set(labels))
 
@@ -207,33 +238,44 @@ def spans_component(nlp: Language) -> Tuple[str, List[str]]:
     raise InputError("error: the pipeline has no component that writes doc.spans (no spans_key)")
 
 
-def predict(nlp: Language, units: Sequence[Unit], spans_key: str,
-            batch_size: int = 64) -> Tuple[List[List[Span]], Counter]:
-    """Predicted spans per unit, and per label the gold spans not on the model's token edges.
+def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: int = 64,
+            edge_words: Optional[EdgeWords] = None) -> Tuple[List[List[Span]], Counter, List[Pair]]:
+    """Predicted spans per unit, per label the gold spans not on the model's token edges,
+    and with `edge_words` each unit's (gold, predicted) spans with those words trimmed.
 
     The model only ever predicts token spans, so such a gold span cannot be matched exactly.
     """
     predictions: List[List[Span]] = []
     unaligned: Counter = Counter()
+    trimmed: List[Pair] = []
     for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=batch_size)):
         predictions.append([Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, [])])
         unaligned.update(g.label for g in unit.spans if doc.char_span(g.start, g.end) is None)
-    return predictions, unaligned
+        if edge_words is not None:
+            trimmed.append((trim_edges(unit.spans, doc, edge_words),
+                            trim_edges(predictions[-1], doc, edge_words)))
+    return predictions, unaligned, trimmed
 
 
 def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_units: bool = False,
-             spans_key: Optional[str] = None) -> dict:
+             spans_key: Optional[str] = None, edge_words: Optional[EdgeWords] = None) -> dict:
     """Predict on the units' texts and score against their gold spans.
 
     Unless `all_units`, only units with gold spans are scored: annotators marked
     data-access sentences only, so an unannotated unit is no proof that it has no spans.
+    With `edge_words`, exact match is also scored with those words trimmed from the edges
+    of gold and predicted spans alike (`trim_edges`).
     """
     key = spans_key or spans_component(nlp)[0]
     scoped = list(units) if all_units else [u for u in units if u.spans]
-    predictions, unaligned = predict(nlp, scoped, key)
+    predictions, unaligned, trimmed = predict(nlp, scoped, key, edge_words=edge_words)
     report = score([(u.spans, p) for u, p in zip(scoped, predictions)], labels,
                    "all-units" if all_units else "annotated-units")
     report["unaligned_gold"] = {label: unaligned[label] for label in _ordered(labels, unaligned)}
+    if edge_words is not None:
+        report["exact_edges_trimmed"] = summarize(exact_match(trimmed), labels)
+        report["trimmed_edge_words"] = {f"{label} {side}": sorted(words)
+                                        for (label, side), words in sorted(edge_words.items()) if words}
     return report
 
 
@@ -258,6 +300,14 @@ def format_report(report: dict, markdown: bool = False) -> str:
              *_table(head, rows, markdown), "",
              "confusion at identical edges (rows gold, columns predicted):", "",
              *_table(matrix_head, matrix, markdown)]
+    if "exact_edges_trimmed" in report:
+        trimmed = report["exact_edges_trimmed"]
+        words = sum(len(w) for w in report["trimmed_edge_words"].values())
+        lines += ["", f"exact match with the {words} edge word(s) whose inclusion varies in the "
+                  "given gold trimmed from gold and predicted spans:", "",
+                  *_table(["label", "exact P", "exact R", "exact F"],
+                          [[label, *_pct(row)] for label, row in trimmed["per_label"].items()]
+                          + [["micro", *_pct(trimmed)]], markdown)]
     return "\n".join(lines)
 
 
@@ -301,7 +351,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if token_aligned:
         print("privspan evaluate: note: these .spacy files keep no annotated offsets (built by "
               "another tool?); scoring against their token-aligned spans", file=sys.stderr)
-    report = evaluate(nlp, gathered.units, SCHEMES[args.labels].labels, args.all_units, key)
+    labels = SCHEMES[args.labels].labels
+    edge_words = _varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
+    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words)
     print(format_report(report, args.markdown))
     if args.output:
         try:
@@ -312,3 +364,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print(f"{args.output}: error: cannot write ({err.strerror})", file=sys.stderr)
             return 1
     return 1 if gathered.errors else 0
+
+
+def _varying_edge_words(nlp: Language, corpora: Sequence[str], labels: Sequence[str]) -> EdgeWords:
+    """The words each label's gold edges in `corpora` (.spacy files of `privspan corpus`)
+    both take in and leave out, as `privspan agreement` finds them."""
+    from spacy.tokens import DocBin
+
+    from .agreement import edge_agreement
+
+    docs: List[Doc] = []
+    for path in corpora:
+        try:
+            docs.extend(DocBin().from_disk(path).get_docs(nlp.vocab))
+        except (OSError, ValueError, KeyError, TypeError, zlib.error) as err:
+            raise InputError(f"{path}: error: not a readable DocBin ({type(err).__name__})") from None
+    return {key: set(result.words) for key, result in edge_agreement(docs, labels).items()}

@@ -13,7 +13,7 @@ from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
 from pipeline.cli import main
-from pipeline.evaluate import NONE, confusion, exact_match, overlap_match, score
+from pipeline.evaluate import NONE, confusion, exact_match, overlap_match, score, trim_edges
 from pipeline.schema import LABELS
 from pipeline.sources import gather
 from pipeline.units import Span
@@ -98,6 +98,23 @@ def test_nothing_to_score_is_zero_not_an_error():
     report = score([], LABELS, "all-units")
     assert report["exact"]["f"] == 0.0 and report["confusion"] == {}
     assert all(row["gold"] == 0 for row in report["overlap"]["per_label"].values())
+
+
+def test_trim_edges_makes_both_conventions_one_span():
+    from spacy.tokens import Doc
+
+    # 为了|向|您|提供|服务|时 at characters 0-2, 2, 3, 4-6, 6-8, 8
+    doc = Doc(Vocab(), words=["为了", "向", "您", "提供", "服务", "时"], spaces=[False] * 6)
+    words = {("CONTEXT", "start"): {"为了", "向"}, ("CONTEXT", "end"): {"时"}}
+    spans = [Span(0, 8, "CONTEXT"), Span(2, 9, "CONTEXT"), Span(0, 2, "CONTEXT"),
+             Span(0, 8, "DATA"), Span(1, 8, "CONTEXT")]
+    assert trim_edges(spans, doc, words) == [
+        Span(3, 8, "CONTEXT"), Span(3, 8, "CONTEXT"),  # {为了向您提供服务} and 为了{向您提供服务时}
+        Span(0, 2, "CONTEXT"),  # never the whole span
+        Span(0, 8, "DATA"),  # another label's edges are its own
+        Span(1, 8, "CONTEXT"),  # an edge inside a word is left as annotated
+    ]
+    assert trim_edges(spans, doc, {}) == spans
 
 
 # --- end to end on a tiny trained pipeline ------------------------------------------
@@ -208,3 +225,20 @@ def test_docbin_gold_is_the_annotated_offsets_not_the_expanded_ones(tmp_path):
     [unit] = gathered.units
     assert unit.spans == [Span(0, 2, "ACTION"), Span(2, 4, "DATA")]  # the span on 手机 as marked
     assert token_aligned_only is False
+
+
+def test_cli_trim_edges(tiny, capsys):
+    out_file = tiny["tmp"] / "trimmed.json"
+    code, out, err = run(capsys, "evaluate", tiny["model"], tiny["train"], "--output", out_file,
+                         "--trim-edges", tiny["train"])
+    assert code == 0, err
+    report = json.loads(out_file.read_text(encoding="utf-8"))
+    assert "edge word(s) whose inclusion varies" in out
+    trimmed, varying = report["exact_edges_trimmed"], report["trimmed_edge_words"]
+    assert list(trimmed["per_label"]) == LABELS
+    for label in LABELS:
+        if not any(key.startswith(f"{label} ") for key in varying):
+            # nothing to trim: the same spans, the same counts
+            assert trimmed["per_label"][label] == report["exact"]["per_label"][label]
+    code, _, err = run(capsys, "evaluate", tiny["model"], tiny["train"], "--trim-edges", tiny["tmp"] / "none.spacy")
+    assert code == 1 and "none.spacy: error" in err and "Traceback" not in err
