@@ -23,6 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from .model import load_pipeline
 from .problems import InputError
@@ -204,16 +205,19 @@ def read_gold(sources: Sequence[str], fmt: str, scheme: str, spans_key: str) -> 
     return gathered, token_aligned_only
 
 
-def _docbin_units(path: Path, spans_key: str) -> Tuple[List[Unit], bool]:
-    """Units of a DocBin, and whether any gold had to be read from token-aligned spans."""
+def _read_docbin(path: Path, vocab: Vocab) -> List[Doc]:
     from spacy.tokens import DocBin
-    from spacy.vocab import Vocab
 
     try:
-        docs = list(DocBin().from_disk(path).get_docs(Vocab()))
+        return list(DocBin().from_disk(path).get_docs(vocab))
     except (OSError, ValueError, KeyError, TypeError, zlib.error) as err:
         # a truncated or foreign file fails deep inside msgpack/zlib; name the file instead
         raise InputError(f"{path}: error: not a readable DocBin ({type(err).__name__})") from None
+
+
+def _docbin_units(path: Path, spans_key: str) -> Tuple[List[Unit], bool]:
+    """Units of a DocBin, and whether any gold had to be read from token-aligned spans."""
+    docs = _read_docbin(path, Vocab())
     units = [
         Unit(str(doc.user_data.get("doc_id", path.stem)), int(doc.user_data.get("line", i)), doc.text,
              _docbin_gold(doc, spans_key))
@@ -369,14 +373,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def _varying_edge_words(nlp: Language, corpora: Sequence[str], labels: Sequence[str]) -> EdgeWords:
     """The words each label's gold edges in `corpora` (.spacy files of `privspan corpus`)
     both take in and leave out, as `privspan agreement` finds them."""
-    from spacy.tokens import DocBin
-
     from .agreement import edge_agreement
 
-    docs: List[Doc] = []
-    for path in corpora:
-        try:
-            docs.extend(DocBin().from_disk(path).get_docs(nlp.vocab))
-        except (OSError, ValueError, KeyError, TypeError, zlib.error) as err:
-            raise InputError(f"{path}: error: not a readable DocBin ({type(err).__name__})") from None
+    docs = [doc for path in corpora for doc in _read_docbin(Path(path), nlp.vocab)]
     return {key: set(result.words) for key, result in edge_agreement(docs, labels).items()}
