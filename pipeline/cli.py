@@ -12,7 +12,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 from .markup import parse, render
 from .problems import InputError
-from .readers import collect_files, read_text
+from .readers import collect_files, read_docbin, read_text
 from .schema import LABELS, SCHEMES
 from .units import Span
 
@@ -175,17 +175,11 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
-    from spacy.tokens import DocBin
-
     from .docs import blank_pipeline
     from .schema import SPANS_KEY
     from .suggester import build_clause_suggester, candidate_recall
 
-    nlp = blank_pipeline()
-    try:
-        docs = list(DocBin().from_disk(args.corpus).get_docs(nlp.vocab))
-    except (OSError, ValueError) as err:
-        raise InputError(f"{args.corpus}: error: not a readable .spacy file ({err})") from None
+    docs = read_docbin(args.corpus, blank_pipeline().vocab)
     suggester = build_clause_suggester(args.max_ngram, args.max_clause)
     counts = candidate_recall(docs, suggester, SPANS_KEY)
     n_tokens = sum(len(doc) for doc in docs)
@@ -199,18 +193,11 @@ def cmd_recall(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from spacy.tokens import DocBin
-
     from .agreement import edge_agreement, marking_agreement
     from .docs import blank_pipeline
 
-    nlp = blank_pipeline()
-    docs = []
-    for path in args.corpus:
-        try:
-            docs.extend(DocBin().from_disk(path).get_docs(nlp.vocab))
-        except (OSError, ValueError) as err:
-            raise InputError(f"{path}: error: not a readable .spacy file ({err})") from None
+    vocab = blank_pipeline().vocab
+    docs = [doc for path in args.corpus for doc in read_docbin(path, vocab)]
     found = {label for doc in docs for _, _, label in doc.user_data.get("gold_chars", ())}
     labels = [label for label in SCHEMES[args.labels].labels if label in found]
     print("leave-one-out F of predicting whether a recurring gold text is marked from its other "

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from spacy.vocab import Vocab
 
 from .model import load_pipeline
 from .problems import InputError
-from .readers import collect_files
+from .readers import collect_files, read_docbin
 from .schema import SCHEMES
 from .sources import Gathered, gather
 from .units import Span, Unit
@@ -205,19 +204,9 @@ def read_gold(sources: Sequence[str], fmt: str, scheme: str, spans_key: str) -> 
     return gathered, token_aligned_only
 
 
-def _read_docbin(path: Path, vocab: Vocab) -> List[Doc]:
-    from spacy.tokens import DocBin
-
-    try:
-        return list(DocBin().from_disk(path).get_docs(vocab))
-    except (OSError, ValueError, KeyError, TypeError, zlib.error) as err:
-        # a truncated or foreign file fails deep inside msgpack/zlib; name the file instead
-        raise InputError(f"{path}: error: not a readable DocBin ({type(err).__name__})") from None
-
-
 def _docbin_units(path: Path, spans_key: str) -> Tuple[List[Unit], bool]:
     """Units of a DocBin, and whether any gold had to be read from token-aligned spans."""
-    docs = _read_docbin(path, Vocab())
+    docs = read_docbin(path, Vocab())
     units = [
         Unit(str(doc.user_data.get("doc_id", path.stem)), int(doc.user_data.get("line", i)), doc.text,
              _docbin_gold(doc, spans_key))
@@ -375,5 +364,5 @@ def _varying_edge_words(nlp: Language, corpora: Sequence[str], labels: Sequence[
     both take in and leave out, as `privspan agreement` finds them."""
     from .agreement import edge_agreement
 
-    docs = [doc for path in corpora for doc in _read_docbin(Path(path), nlp.vocab)]
+    docs = [doc for path in corpora for doc in read_docbin(Path(path), nlp.vocab)]
     return {key: set(result.words) for key, result in edge_agreement(docs, labels).items()}

@@ -106,4 +106,4 @@ def test_cli_reads_corpus_files_and_names_a_bad_one(tmp_path, capsys):
     bad.write_text("not a DocBin")
     assert main(["agreement", str(path), str(bad)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"{bad}: error: not a readable .spacy file") and len(err.splitlines()) == 1
+    assert err.splitlines() == [f"{bad}: error: not a readable DocBin (ValueError)"]

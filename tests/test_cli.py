@@ -106,6 +106,24 @@ def test_corpus_seed_splits_by_line_and_keeps_every_span(tmp_path, capsys):
                for split in docs.values() for d in split)
 
 
+def test_recall_reads_a_built_corpus_and_names_a_bad_one(tmp_path, capsys):
+    assert run(capsys, "corpus", SEED, "--out", tmp_path, "--dev", "0.2", "--test", "0.1")[0] == 0
+    code, out, err = run(capsys, "recall", tmp_path / "train.spacy", "--max-ngram", "1", "--max-clause", "1")
+    assert code == 0 and err == ""
+    # one-token candidates only: ACTION's one-word spans are proposed, CONTEXT's clauses not
+    counts = dict(line.strip().split(": ", 1) for line in out.splitlines()[2:])
+    assert set(counts) == {"ACTOR", "ACTION", "DATA", "CONTEXT"}
+    assert counts["CONTEXT"].startswith("0.000")
+    assert float(counts["ACTION"].split()[0]) > 0.5
+    bad = tmp_path / "bad.spacy"
+    bad.write_bytes(b"not a docbin")
+    for path, message in ((bad, "not a readable DocBin (ValueError)"),
+                          (tmp_path / "missing.spacy", "no such file or folder")):
+        code, out, err = run(capsys, "recall", path)
+        assert (code, out) == (1, "")
+        assert err.splitlines() == [f"{path}: error: {message}"]
+
+
 def test_corpus_is_deterministic_and_splits_by_document(tmp_path, capsys):
     for i in range(6):
         (tmp_path / f"doc{i}.txt").write_text(f"(我们)[收集]<信息{i}>\n无\n<位置>", encoding="utf-8")
