@@ -20,7 +20,8 @@ from typing import Callable, Dict, List, Optional, Sequence
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
-from .annotate import BATCH_SIZE, Text, annotate, batches, pieces, read_documents
+from .annotate import BATCH_SIZE, annotate, batches, pieces
+from .documents import Text, read_documents
 from .model import load_pipeline, span_categorizer
 from .ca4p import is_ca4p_folder, local_pool, read_ca4p
 from .problems import InputError

@@ -299,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "these gold files (the train split) trimmed from both sides")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    from .annotate import EXTENSIONS as ANNOTATE_FORMATS, cmd_annotate
+    from .annotate import cmd_annotate
+    from .outputs import EXTENSIONS as ANNOTATE_FORMATS
 
     annotate = sub.add_parser("annotate", help="annotate policies with a trained pipeline")
     annotate.add_argument("model", help="pipeline folder or installed package name")

@@ -1,0 +1,109 @@
+"""What `privspan annotate` reads: documents from files, folders and stdin, and what it finds in them.
+
+A bad input (or JSONL line) is reported in one line and skipped; the others are still read.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, List, Optional, Sequence
+
+from .html_text import visible_text
+from .problems import InputError
+from .readers import collect_files, decode, read_text
+from .units import Span
+
+SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+STDIN = "-"
+
+
+@dataclass
+class Text:
+    """One document to annotate; `source` is the input it came from, `name` names it in messages."""
+
+    source: str
+    name: str
+    doc_id: str
+    text: str
+
+
+@dataclass
+class Annotated:
+    """A document and the spans found in it (offsets in `doc.text`), each with its score."""
+
+    doc: Text
+    spans: List[Span] = field(default_factory=list)
+    scores: List[float] = field(default_factory=list)
+
+
+def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
+                   note: Optional[Callable[[str], None]] = None) -> Iterator[Text]:
+    """Documents of files, folders and stdin in order.
+
+    Each bad input (or JSONL line) is one line to `fail`; `note`, if given, hears the
+    encoding of each file.
+    """
+    for source in inputs:
+        if source == STDIN:
+            yield from _checked(_stdin_documents(), fail)
+            continue
+        files, errors = collect_files([source], SUFFIXES)
+        for error in errors:
+            fail(error)
+        for path in files:
+            yield from _checked(_file_documents(path, fail, note), fail)
+
+
+def _checked(docs: Iterator[Text], fail: Callable[[str], None]) -> Iterator[Text]:
+    try:
+        for doc in docs:
+            if doc.text.strip():
+                yield doc
+            else:
+                fail(f"{doc.name}: error: empty document, nothing to annotate")
+    except InputError as err:
+        fail(str(err))
+
+
+def _stdin_documents() -> Iterator[Text]:
+    text, _ = decode(sys.stdin.buffer.read(), "<stdin>")
+    yield Text(STDIN, "<stdin>", "stdin", _strip_bom(text))
+
+
+def _file_documents(path: Path, fail: Callable[[str], None],
+                    note: Optional[Callable[[str], None]]) -> Iterator[Text]:
+    content, encoding = read_text(path)
+    if note:
+        note(f"{path}: encoding {encoding}")
+    content = _strip_bom(content)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _jsonl_documents(path, content, fail)
+    elif suffix in (".html", ".htm"):
+        yield Text(str(path), str(path), path.stem, visible_text(content))
+    else:
+        yield Text(str(path), str(path), path.stem, content)
+
+
+def _strip_bom(text: str) -> str:
+    # utf-8-sig drops a UTF-8 BOM, but GB18030 and stdin text can still start with one.
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _jsonl_documents(path: Path, content: str, fail: Callable[[str], None]) -> Iterator[Text]:
+    for lineno, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            fail(f"{path}:{lineno}: error: bad JSONL line: {err.msg} (column {err.colno})")
+            continue
+        if not (isinstance(record, dict) and isinstance(record.get("text"), str)
+                and isinstance(record.get("id"), (str, int))):
+            fail(f"{path}:{lineno}: error: bad JSONL record: needs an \"id\" (string or number) "
+                 "and a \"text\" (string)")
+            continue
+        yield Text(str(path), f"{path}:{lineno} (id {record['id']})", str(record["id"]), record["text"])
