@@ -8,7 +8,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def ca4p_dir() -> Path:
-    from pipeline.ca4p import is_ca4p_folder, local_pool
+    from pipeline.formats.ca4p import is_ca4p_folder, local_pool
 
     path = local_pool()
     if not is_ca4p_folder(path):

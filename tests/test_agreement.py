@@ -5,9 +5,9 @@ from typing import List
 
 from spacy.tokens import Doc, DocBin
 
-from pipeline.agreement import edge_agreement, marking_agreement
+from pipeline.measure.agreement import edge_agreement, marking_agreement
 from pipeline.cli import main
-from pipeline.docs import blank_pipeline
+from pipeline.gold.docs import blank_pipeline
 
 PHRASE = "获得您的同意"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import annotate as annotate_module
-from pipeline.annotate import pieces
-from pipeline.benchmark import synthetic_policy
+from pipeline.annotation import predict as annotate_module
+from pipeline.annotation.predict import pieces
+from pipeline.measure.benchmark import synthetic_policy
 from pipeline.cli import main
-from pipeline.html_text import visible_text
-from pipeline.markup import parse
+from pipeline.formats.html import visible_text
+from pipeline.formats.brackets import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 # Markup characters, a backslash, CRLF line ends and a blank line: all must come back as is.

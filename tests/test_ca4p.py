@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ca4p import Ca4pResult, is_ca4p_folder, read_ca4p
+from pipeline.formats.ca4p import Ca4pResult, is_ca4p_folder, read_ca4p
 from pipeline.problems import InputError
 from pipeline.schema import CA4P_CLASSES, get_scheme
 from pipeline.units import Span, split_units

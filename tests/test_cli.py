@@ -11,8 +11,8 @@ import pytest
 from spacy.tokens import DocBin
 
 from pipeline.cli import main
-from pipeline.docs import blank_pipeline
-from pipeline.markup import parse
+from pipeline.gold.docs import blank_pipeline
+from pipeline.formats.brackets import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "seed_kuaishou.txt"

@@ -13,9 +13,9 @@ from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
 from pipeline.cli import main
-from pipeline.evaluate import NONE, confusion, exact_match, overlap_match, score, trim_edges
+from pipeline.measure.evaluate import NONE, confusion, exact_match, overlap_match, score, trim_edges
 from pipeline.schema import LABELS
-from pipeline.sources import gather
+from pipeline.gold.sources import gather
 from pipeline.units import Span
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,7 +216,7 @@ def test_bad_docbin_and_bad_model_are_one_line(tiny, capsys):
 
 
 def test_docbin_gold_is_the_annotated_offsets_not_the_expanded_ones(tmp_path):
-    from pipeline.evaluate import read_gold
+    from pipeline.measure.evaluate import read_gold
 
     source = tmp_path / "m.txt"
     source.write_text("[提供]<手机>号码", encoding="utf-8")

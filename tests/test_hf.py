@@ -6,7 +6,7 @@ from pathlib import Path
 import datasets
 import pytest
 
-from pipeline.hf import FEATURES, load_units, save_splits, units_to_dataset
+from pipeline.formats.hf import FEATURES, load_units, save_splits, units_to_dataset
 from pipeline.problems import InputError
 from pipeline.units import Span, Unit
 
@@ -38,7 +38,7 @@ def test_empty_spans_keep_their_type() -> None:
 
 
 def test_pool_units_round_trip(tmp_path: Path, ca4p_dir: Path) -> None:
-    from pipeline.ca4p import read_ca4p
+    from pipeline.formats.ca4p import read_ca4p
     from pipeline.units import split_units
 
     documents = read_ca4p(ca4p_dir).documents[:5]

@@ -6,7 +6,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.markup import parse, render
+from pipeline.formats.brackets import parse, render
 from pipeline.schema import LABELS
 from pipeline.units import Span
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy
 from thinc.types import Ragged
 
-from pipeline.span_model import span_edges
+from pipeline.components.span_model import span_edges
 
 
 def _edges_case():
@@ -57,9 +57,9 @@ def test_edge_gradients_match_finite_differences():
 def test_prediction_in_chunks_gives_the_training_forward_scores():
     from spacy.util import registry
 
-    from pipeline.docs import blank_pipeline
-    from pipeline.span_model import build_edge_spancat
-    from pipeline.suggester import build_clause_suggester
+    from pipeline.gold.docs import blank_pipeline
+    from pipeline.components.span_model import build_edge_spancat
+    from pipeline.components.suggester import build_clause_suggester
 
     nlp = blank_pipeline()
     docs = [nlp(text) for text in ("当您选择使用第三方帐号登录时，我们收集您的手机号码", "", "信息",

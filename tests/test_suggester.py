@@ -1,8 +1,8 @@
 """The clause suggester: n-grams plus clause-final spans, no duplicates, measurable recall."""
 from __future__ import annotations
 
-from pipeline.docs import blank_pipeline
-from pipeline.suggester import batch_clause_spans, build_clause_suggester, candidate_recall, clause_spans
+from pipeline.gold.docs import blank_pipeline
+from pipeline.components.suggester import batch_clause_spans, build_clause_suggester, candidate_recall, clause_spans
 
 TEXT = "当您选择使用第三方帐号更便捷地注册并登录快手用户帐号时，我们将通过间接获得的方式收集信息"
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from spacy.language import Language
 from spacy.vocab import Vocab
 
-from pipeline.tokenizer import JiebaTokenizer
+from pipeline.components.tokenizer import JiebaTokenizer
 
 TEXT = "请提供收货人姓名和快手小店地址"
 # What jieba does on TEXT without user words; the tests below only mean
@@ -193,5 +193,5 @@ def test_entry_point_resolves_without_importing_pipeline(tmp_path):
         f" 'tokens': [t.text for t in nlp({TEXT!r})]}}))\n"
     )
     result = run_fresh(code, tmp_path)
-    assert result["cls"] == "pipeline.tokenizer.JiebaTokenizer"
+    assert result["cls"] == "pipeline.components.tokenizer.JiebaTokenizer"
     assert result["tokens"] == NO_HMM_TOKENS

@@ -87,7 +87,7 @@ def test_spacy_package_installs_and_loads_in_a_fresh_venv(tiny_model: Path, tmp_
 def test_threshold_is_tuned_on_dev_and_saved_in_the_pipeline(tiny_model: Path, seed_corpus: Path, tmp_path: Path):
     import shutil
 
-    from pipeline.threshold import tune_threshold
+    from pipeline.measure.threshold import tune_threshold
 
     model = tmp_path / "model"
     shutil.copytree(tiny_model, model)

@@ -20,11 +20,11 @@ from typing import Callable, Dict, List, Optional, Sequence
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
-from .annotate import BATCH_SIZE, annotate, batches, pieces
-from .documents import Text, read_documents
-from .model import load_pipeline, span_categorizer
-from .ca4p import is_ca4p_folder, local_pool, read_ca4p
-from .problems import InputError
+from ..annotation.predict import BATCH_SIZE, annotate, batches, pieces
+from ..annotation.inputs import Text, read_documents
+from ..annotation.load import load_pipeline, span_categorizer
+from ..formats.ca4p import is_ca4p_folder, local_pool, read_ca4p
+from ..problems import InputError
 
 FLOOR_VS_JIEBA = 0.1
 FLOOR_TWO_PROCESSES = 1.6

@@ -9,9 +9,9 @@ from typing import Callable, List, Optional, TextIO
 
 from spacy import displacy
 
-from .documents import STDIN, Annotated, Text
-from .markup import render
-from .units import Span
+from .inputs import STDIN, Annotated, Text
+from ..formats.brackets import render
+from ..units import Span
 
 EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html"}
 COLORS = {"ACTOR": "#f4a261", "ACTION": "#e76f51", "DATA": "#2a9d8f", "CONTEXT": "#8ab17d"}

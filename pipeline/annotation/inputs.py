@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, Sequence
 
-from .html_text import visible_text
-from .problems import InputError
-from .readers import collect_files, decode, read_text
-from .units import Span
+from ..formats.html import visible_text
+from ..problems import InputError
+from ..files import collect_files, decode, read_text
+from ..units import Span
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 STDIN = "-"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.pipeline import SpanCategorizer
 
-from .problems import InputError
+from ..problems import InputError
 
 
 def load_pipeline(model: str) -> Language:

@@ -18,12 +18,12 @@ import numpy
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
-from .documents import STDIN, Annotated, Text, read_documents
-from .model import load_pipeline, span_categorizer
+from .inputs import STDIN, Annotated, Text, read_documents
+from .load import load_pipeline, span_categorizer
 from .outputs import Output
-from .problems import InputError
-from .suggester import SENTENCE_ENDS
-from .units import Span
+from ..problems import InputError
+from ..components.suggester import SENTENCE_ENDS
+from ..units import Span
 
 # Peak memory follows the characters in a batch, not the paragraphs: with spaCy's
 # mean_max reducer about 90 KB a character (every candidate span's token vectors), so

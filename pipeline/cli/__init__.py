@@ -10,11 +10,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from .markup import parse, render
-from .problems import InputError
-from .readers import collect_files, read_docbin, read_text
-from .schema import LABELS, SCHEMES
-from .units import Span
+from ..formats.brackets import parse, render
+from ..problems import InputError
+from ..files import collect_files, read_docbin, read_text
+from ..schema import LABELS, SCHEMES
+from ..units import Span
 
 
 def _label_counts(counts: Counter, labels: Sequence[str] = LABELS) -> str:
@@ -115,9 +115,9 @@ def _convert_to_brackets(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
-    from .corpus import CorpusReport, assign_splits, drop_unannotated, training_texts, write_corpus
-    from .docs import blank_pipeline
-    from .sources import gather
+    from ..gold.corpus import CorpusReport, assign_splits, drop_unannotated, training_texts, write_corpus
+    from ..gold.docs import blank_pipeline
+    from ..gold.sources import gather
 
     started = time.perf_counter()
     sources = args.sources
@@ -143,7 +143,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     report = CorpusReport(documents=gathered.documents, unannotated=unannotated)
     paths = write_corpus(blank_pipeline(), split, Path(args.out), report)
     if args.hf_out:
-        from .hf import save_splits
+        from ..formats.hf import save_splits
 
         save_splits(split.units, Path(args.hf_out))
     if args.raw_text:
@@ -175,9 +175,9 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
-    from .docs import blank_pipeline
-    from .schema import SPANS_KEY
-    from .suggester import build_clause_suggester, candidate_recall
+    from ..gold.docs import blank_pipeline
+    from ..schema import SPANS_KEY
+    from ..components.suggester import build_clause_suggester, candidate_recall
 
     docs = read_docbin(args.corpus, blank_pipeline().vocab)
     suggester = build_clause_suggester(args.max_ngram, args.max_clause)
@@ -193,8 +193,8 @@ def cmd_recall(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from .agreement import edge_agreement, marking_agreement
-    from .docs import blank_pipeline
+    from ..measure.agreement import edge_agreement, marking_agreement
+    from ..gold.docs import blank_pipeline
 
     vocab = blank_pipeline().vocab
     docs = [doc for path in args.corpus for doc in read_docbin(path, vocab)]
@@ -217,7 +217,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_threshold(args: argparse.Namespace) -> int:
-    from .threshold import tune_threshold
+    from ..measure.threshold import tune_threshold
 
     for path in (args.model, args.dev):
         if not Path(path).exists():
@@ -281,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="label scheme the corpus was built with")
     agreement.set_defaults(func=cmd_agreement)
 
-    from .evaluate import FORMATS as EVALUATE_FORMATS, cmd_evaluate
+    from ..measure.evaluate import FORMATS as EVALUATE_FORMATS, cmd_evaluate
 
     evaluate = sub.add_parser("evaluate", help="score a pipeline's spans against gold at character offsets")
     evaluate.add_argument("model", help="pipeline name or folder")
@@ -299,8 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "these gold files (the train split) trimmed from both sides")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    from .annotate import cmd_annotate
-    from .outputs import EXTENSIONS as ANNOTATE_FORMATS
+    from ..annotation.predict import cmd_annotate
+    from ..annotation.outputs import EXTENSIONS as ANNOTATE_FORMATS
 
     annotate = sub.add_parser("annotate", help="annotate policies with a trained pipeline")
     annotate.add_argument("model", help="pipeline folder or installed package name")
@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="say encodings, spans left out of brackets, and a summary")
     annotate.set_defaults(func=cmd_annotate)
 
-    from .benchmark import cmd_benchmark
+    from ..measure.benchmark import cmd_benchmark
 
     benchmark = sub.add_parser("benchmark", help="annotate speed vs jieba, 2-process scaling, memory")
     benchmark.add_argument("model", help="pipeline folder or installed package name")

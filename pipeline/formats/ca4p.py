@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
-from .problems import InputError, Problem
-from .schema import CA4P_CLASSES, get_scheme
-from .units import Document, Span
+from ..problems import InputError, Problem
+from ..schema import CA4P_CLASSES, get_scheme
+from ..units import Document, Span
 
 RAW_DIR = "raw_data"
 ANNOTATION_DIR = "annotation_data"
@@ -43,7 +43,7 @@ class Ca4pResult:
 
 def local_pool() -> Path:
     """The pool beside this checkout (never part of it), or where PRIVSPAN_CA4P points."""
-    return Path(os.environ.get("PRIVSPAN_CA4P") or Path(__file__).resolve().parents[2] / "shared" / "ca4p483")
+    return Path(os.environ.get("PRIVSPAN_CA4P") or Path(__file__).resolve().parents[3] / "shared" / "ca4p483")
 
 
 def is_ca4p_folder(path: Path) -> bool:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List
 
-from .markup import parse
-from .problems import InputError, Problem
-from .readers import collect_files, read_text
-from .units import Document, Unit, split_units
+from ..formats.brackets import parse
+from ..problems import InputError, Problem
+from ..files import collect_files, read_text
+from ..units import Document, Unit, split_units
 
 FORMATS = ("auto", "brackets", "ca4p", "hf")
 
@@ -33,7 +33,7 @@ class Gathered:
 
 
 def detect_format(path: Path) -> str:
-    from .ca4p import is_ca4p_folder
+    from ..formats.ca4p import is_ca4p_folder
 
     if path.is_dir() and is_ca4p_folder(path):
         return "ca4p"
@@ -81,7 +81,7 @@ def _gather_brackets(gathered: Gathered, path: Path, strict: bool) -> None:
 
 
 def _gather_ca4p(gathered: Gathered, path: Path, scheme: str) -> None:
-    from .ca4p import read_ca4p
+    from ..formats.ca4p import read_ca4p
 
     result = read_ca4p(path, scheme)
     gathered.problems.extend(result.problems)
@@ -92,7 +92,7 @@ def _gather_ca4p(gathered: Gathered, path: Path, scheme: str) -> None:
 
 
 def _gather_hf(gathered: Gathered, path: Path) -> None:
-    from .hf import load_units
+    from ..formats.hf import load_units
 
     try:
         splits = load_units(path)

@@ -12,7 +12,7 @@ from typing import Dict, Tuple
 import spacy
 from spacy.cli.find_threshold import find_threshold
 
-from .model import load_pipeline, span_categorizer
+from ..annotation.load import load_pipeline, span_categorizer
 
 
 def tune_threshold(model: Path, dev: Path, n_trials: int = 11) -> Tuple[float, float, Dict[float, float]]:

@@ -11,8 +11,8 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from .docs import Alignment, units_to_docs
-from .schema import SPANS_KEY
-from .units import Unit
+from ..schema import SPANS_KEY
+from ..units import Unit
 
 
 @dataclass

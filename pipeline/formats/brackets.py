@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-from .problems import Problem
-from .schema import CLOSERS, ESCAPE, LABEL_BRACKETS, LABELS, OPENERS, SPECIAL
-from .units import Span
+from ..problems import Problem
+from ..schema import CLOSERS, ESCAPE, LABEL_BRACKETS, LABELS, OPENERS, SPECIAL
+from ..units import Span
 
 BOM = "\ufeff"
 

@@ -24,12 +24,12 @@ from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .model import load_pipeline
-from .problems import InputError
-from .readers import collect_files, read_docbin
-from .schema import SCHEMES
-from .sources import Gathered, gather
-from .units import Span, Unit
+from ..annotation.load import load_pipeline
+from ..problems import InputError
+from ..files import collect_files, read_docbin
+from ..schema import SCHEMES
+from ..gold.sources import Gathered, gather
+from ..units import Span, Unit
 
 NONE = "(none)"  # confusion column: no prediction at the gold span's edges
 FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf")

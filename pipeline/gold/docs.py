@@ -12,8 +12,8 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .schema import SPANS_KEY
-from .units import Unit
+from ..schema import SPANS_KEY
+from ..units import Unit
 
 
 @dataclass

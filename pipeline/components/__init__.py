@@ -1,0 +1,1 @@
+"""What spaCy builds from the configs, registered through entry points: tokenizer, suggester, span model, CPU ops."""

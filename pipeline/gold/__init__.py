@@ -1,0 +1,1 @@
+"""Gold sources -> units -> spaCy Docs with `doc.spans` -> train/dev/test DocBins."""

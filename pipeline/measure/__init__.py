@@ -1,0 +1,1 @@
+"""Measuring a corpus or a pipeline: evaluate, threshold, agreement, benchmark."""
