@@ -1,15 +1,10 @@
 """Finding and decoding input files; one located error per bad input, never a traceback."""
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, List, Tuple
+from typing import Iterable, List, Tuple
 
 from .problems import InputError
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-    from spacy.vocab import Vocab
 
 BOM = b"\xef\xbb\xbf"
 
@@ -57,16 +52,3 @@ def read_text(path: str | Path) -> Tuple[str, str]:
     except OSError as err:
         raise InputError(f"{path}: error: cannot read ({err.strerror})") from None
     return decode(data, path)
-
-
-def read_docbin(path: str | Path, vocab: "Vocab") -> List["Doc"]:
-    """The docs of a `.spacy` file; raises InputError naming the file."""
-    from spacy.tokens import DocBin
-
-    if not Path(path).exists():
-        raise InputError(f"{path}: error: no such file or folder")
-    try:
-        return list(DocBin().from_disk(path).get_docs(vocab))
-    except (OSError, ValueError, KeyError, TypeError, zlib.error) as err:
-        # a truncated or foreign file fails deep inside msgpack/zlib; name the file instead
-        raise InputError(f"{path}: error: not a readable DocBin ({type(err).__name__})") from None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.annotation import predict as annotate_module
+from pipeline.cli import annotate as annotate_module
 from pipeline.annotation.predict import pieces
 from pipeline.measure.benchmark import synthetic_policy
 from pipeline.cli import main

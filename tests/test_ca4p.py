@@ -11,7 +11,7 @@ import pytest
 from pipeline.formats.ca4p import Ca4pResult, is_ca4p_folder, read_ca4p
 from pipeline.problems import InputError
 from pipeline.schema import CA4P_CLASSES, get_scheme
-from pipeline.units import Span, split_units
+from pipeline.records import Span, split_units
 
 # ---------------------------------------------------------------- a small hand-made pool
 

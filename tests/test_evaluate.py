@@ -16,7 +16,7 @@ from pipeline.cli import main
 from pipeline.measure.evaluate import NONE, confusion, exact_match, overlap_match, score, trim_edges
 from pipeline.schema import LABELS
 from pipeline.gold.sources import gather
-from pipeline.units import Span
+from pipeline.records import Span
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "seed_kuaishou.txt"

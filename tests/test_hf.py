@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.formats.hf import FEATURES, load_units, save_splits, units_to_dataset
 from pipeline.problems import InputError
-from pipeline.units import Span, Unit
+from pipeline.records import Span, Unit
 
 SPLITS = {
     "train": [
@@ -39,7 +39,7 @@ def test_empty_spans_keep_their_type() -> None:
 
 def test_pool_units_round_trip(tmp_path: Path, ca4p_dir: Path) -> None:
     from pipeline.formats.ca4p import read_ca4p
-    from pipeline.units import split_units
+    from pipeline.records import split_units
 
     documents = read_ca4p(ca4p_dir).documents[:5]
     units = [unit for doc in documents for unit in split_units(doc)]

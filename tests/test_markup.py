@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.formats.brackets import parse, render
 from pipeline.schema import LABELS
-from pipeline.units import Span
+from pipeline.records import Span
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "seed_kuaishou.txt"
 

@@ -4,38 +4,18 @@ A bad input (or JSONL line) is reported in one line and skipped; the others are 
 """
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from ..formats.html import visible_text
+from ..formats.jsonl import read_texts
 from ..problems import InputError
 from ..files import collect_files, decode, read_text
-from ..units import Span
+from ..records import Text
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 STDIN = "-"
-
-
-@dataclass
-class Text:
-    """One document to annotate; `source` is the input it came from, `name` names it in messages."""
-
-    source: str
-    name: str
-    doc_id: str
-    text: str
-
-
-@dataclass
-class Annotated:
-    """A document and the spans found in it (offsets in `doc.text`), each with its score."""
-
-    doc: Text
-    spans: List[Span] = field(default_factory=list)
-    scores: List[float] = field(default_factory=list)
 
 
 def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
@@ -80,7 +60,7 @@ def _file_documents(path: Path, fail: Callable[[str], None],
     content = _strip_bom(content)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        yield from _jsonl_documents(path, content, fail)
+        yield from read_texts(path, content, fail)
     elif suffix in (".html", ".htm"):
         yield Text(str(path), str(path), path.stem, visible_text(content))
     else:
@@ -90,20 +70,3 @@ def _file_documents(path: Path, fail: Callable[[str], None],
 def _strip_bom(text: str) -> str:
     # utf-8-sig drops a UTF-8 BOM, but GB18030 and stdin text can still start with one.
     return text[1:] if text.startswith("\ufeff") else text
-
-
-def _jsonl_documents(path: Path, content: str, fail: Callable[[str], None]) -> Iterator[Text]:
-    for lineno, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            fail(f"{path}:{lineno}: error: bad JSONL line: {err.msg} (column {err.colno})")
-            continue
-        if not (isinstance(record, dict) and isinstance(record.get("text"), str)
-                and isinstance(record.get("id"), (str, int))):
-            fail(f"{path}:{lineno}: error: bad JSONL record: needs an \"id\" (string or number) "
-                 "and a \"text\" (string)")
-            continue
-        yield Text(str(path), f"{path}:{lineno} (id {record['id']})", str(record["id"]), record["text"])

@@ -1,66 +1,19 @@
-"""Where `privspan annotate` writes its results: brackets, JSONL or HTML, to stdout or files."""
+"""Where `privspan annotate` writes its results: brackets, JSONL or HTML (each written by
+its module of `formats/`), to stdout or one file per input."""
 from __future__ import annotations
 
 import html
-import json
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional, TextIO
+from typing import Callable, Optional, TextIO
 
-from spacy import displacy
-
-from .inputs import STDIN, Annotated, Text
+from .inputs import STDIN
+from ..records import Annotated, Text
 from ..formats.brackets import render
-from ..units import Span
+from ..formats.html import PAGE_HEAD, PAGE_TAIL, to_html
+from ..formats.jsonl import to_jsonl
 
 EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html"}
-COLORS = {"ACTOR": "#f4a261", "ACTION": "#e76f51", "DATA": "#2a9d8f", "CONTEXT": "#8ab17d"}
-
-
-def to_jsonl(result: Annotated) -> str:
-    text = result.doc.text
-    spans = [{"start": s.start, "end": s.end, "label": s.label, "score": round(score, 4),
-              "text": text[s.start:s.end]} for s, score in zip(result.spans, result.scores)]
-    return json.dumps({"id": result.doc.doc_id, "text": text, "spans": spans}, ensure_ascii=False)
-
-
-def to_html(result: Annotated) -> str:
-    """A displaCy span figure of the document, one line of text per block."""
-    text = result.doc.text
-    lines = []
-    spans = iter(result.spans)
-    span = next(spans, None)
-    start = 0
-    for line in text.split("\n"):
-        end = start + len(line)
-        own = []
-        while span is not None and span.start < end + 1:
-            own.append(span)
-            span = next(spans, None)
-        lines.append(_line_tokens(line, start, own))
-        start = end + 1
-    # displaCy escapes token text but not labels or titles, so those are escaped here.
-    figure = displacy.render(lines, style="span", manual=True, jupyter=False,
-                             options={"colors": COLORS})
-    return (f'<figure style="margin-bottom: 4rem">\n<h2>{html.escape(result.doc.doc_id)}</h2>\n'
-            f"{figure}\n</figure>\n")
-
-
-def _line_tokens(line: str, start: int, spans: List[Span]) -> dict:
-    # Tokens cut at span edges only: every token is then inside the same spans throughout,
-    # and displaCy, which joins tokens with spaces, adds the fewest of them.
-    edges = sorted({0, len(line)} | {s.start - start for s in spans} | {s.end - start for s in spans})
-    index = {edge: i for i, edge in enumerate(edges)}
-    tokens = [line[a:b] for a, b in zip(edges, edges[1:])]
-    return {"text": line, "tokens": tokens, "spans": [
-        {"start_token": index[s.start - start], "end_token": index[s.end - start],
-         "label": html.escape(s.label)} for s in spans]}
-
-
-_PAGE_HEAD = ('<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-              "<title>{title}</title>\n</head>\n<body style=\"font-size: 16px; font-family: "
-              "sans-serif; padding: 2rem\">\n")
-_PAGE_TAIL = "</body>\n</html>\n"
 
 
 class Output:
@@ -118,7 +71,7 @@ class Output:
                 self.say(f"{path}: error: cannot write ({err.strerror})")
                 return None
         if self.fmt == "html":
-            stream.write(_PAGE_HEAD.format(title=html.escape(doc.source)))
+            stream.write(PAGE_HEAD.format(title=html.escape(doc.source)))
         return stream
 
     def _path(self, doc: Text) -> Path:
@@ -135,7 +88,7 @@ class Output:
         if self.stream is None:
             return
         if self.fmt == "html":
-            self.stream.write(_PAGE_TAIL)
+            self.stream.write(PAGE_TAIL)
         if self.stream is sys.stdout:
             self.stream.flush()
         else:

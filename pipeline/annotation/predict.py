@@ -6,24 +6,19 @@ piece are moved back to offsets of the whole document text, which is kept exactl
 """
 from __future__ import annotations
 
-import argparse
 import multiprocessing
-import sys
-import time
 from collections import deque
-from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
-from .inputs import STDIN, Annotated, Text, read_documents
-from .load import load_pipeline, span_categorizer
-from .outputs import Output
+from ..records import Annotated, Text
+from .load import span_categorizer
 from ..problems import InputError
 from ..components.suggester import SENTENCE_ENDS
-from ..units import Span
+from ..records import Span
 
 # Peak memory follows the characters in a batch, not the paragraphs: with spaCy's
 # mean_max reducer about 90 KB a character (every candidate span's token vectors), so
@@ -190,83 +185,3 @@ def _settle(result: Annotated, best: Dict[Span, float]) -> Annotated:
     result.spans = sorted(best)
     result.scores = [best[span] for span in result.spans]
     return result
-
-
-class Progress:
-    """Documents and characters on stderr; messages go around the bar, not through it."""
-
-    def __init__(self, show: bool) -> None:
-        self.bar = None
-        self.docs = 0
-        if show:
-            from tqdm import tqdm
-
-            self.bar = tqdm(unit=" chars", unit_scale=True, file=sys.stderr, mininterval=0.5,
-                            bar_format="annotate: {n_fmt} chars{postfix} [{elapsed}, {rate_fmt}]",
-                            postfix="0 docs")
-
-    def say(self, message: str) -> None:
-        if self.bar is not None:
-            self.bar.write(message, file=sys.stderr)
-        else:
-            print(message, file=sys.stderr)
-
-    def chars(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def document(self) -> None:
-        self.docs += 1
-        if self.bar is not None:
-            self.bar.set_postfix_str(f"{self.docs} docs", refresh=False)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def cmd_annotate(args: argparse.Namespace) -> int:
-    if args.n_process < 1 or (args.batch_size is not None and args.batch_size < 1):
-        print("privspan annotate: error: --n-process and --batch-size must be at least 1",
-              file=sys.stderr)
-        return 2
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        print("privspan annotate: error: --threshold must be between 0 and 1", file=sys.stderr)
-        return 2
-    nlp = load_pipeline(args.model)
-    span_categorizer(nlp)  # a pipeline without one fails here, before any input is read
-    out_dir = Path(args.out) if args.out not in (None, STDIN) else None
-    if out_dir is not None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise InputError(f"{out_dir}: error: cannot make the output folder ({err.strerror})") from None
-    many = len(args.inputs) > 1 or any(Path(i).is_dir() or i.endswith(".jsonl") for i in args.inputs)
-    progress = Progress(not args.quiet and (sys.stderr.isatty() or many))
-    failed = False
-
-    def say_error(message: str) -> None:
-        nonlocal failed
-        failed = True
-        progress.say(message)
-
-    output = Output(args.format, out_dir, progress.say, args.verbose)
-    started = time.perf_counter()
-    n_chars = 0
-    try:
-        docs = read_documents(args.inputs, say_error, progress.say if args.verbose else None)
-        for result in annotate(nlp, docs, batch_size=args.batch_size or BATCH_SIZE,
-                               n_process=args.n_process,
-                               threshold=args.threshold, progress=progress.chars):
-            if not output.write(result):
-                failed = True
-            n_chars += len(result.doc.text)
-            progress.document()
-    finally:
-        output.close()
-        progress.close()
-    if args.verbose:
-        seconds = time.perf_counter() - started
-        print(f"annotated {output.written} document(s), {n_chars} characters in {seconds:.1f} s "
-              f"({n_chars / max(seconds, 1e-9):.0f} chars/s)", file=sys.stderr)
-    return 1 if failed else 0

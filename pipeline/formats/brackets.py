@@ -11,7 +11,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 from ..problems import Problem
 from ..schema import CLOSERS, ESCAPE, LABEL_BRACKETS, LABELS, OPENERS, SPECIAL
-from ..units import Span
+from ..records import Span
 
 BOM = "\ufeff"
 

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from ..problems import InputError, Problem
 from ..schema import CA4P_CLASSES, get_scheme
-from ..units import Document, Span
+from ..records import Document, Span
 
 RAW_DIR = "raw_data"
 ANNOTATION_DIR = "annotation_data"

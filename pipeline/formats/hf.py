@@ -7,7 +7,7 @@ from typing import Dict, List
 import datasets
 
 from ..problems import InputError
-from ..units import Span, Unit
+from ..records import Span, Unit
 
 # Explicit features, so a split whose units hold no span still types `spans` as a list of
 # structs instead of an unusable list of nulls.

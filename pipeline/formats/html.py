@@ -1,14 +1,19 @@
-"""The visible text of an HTML page, as a reader would see it, with the standard library only.
+"""HTML: the visible text of a page (reading), and annotations as a displaCy page (writing).
 
-Script, style and comments are dropped, entities decoded, whitespace collapsed as a
+Reading needs the standard library only. Script, style and comments are dropped, entities decoded, whitespace collapsed as a
 browser does (kept verbatim inside <pre>/<textarea>), and block elements end lines, so a
 policy saved from a web page splits into the same paragraphs as one saved as text.
 """
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from typing import List
+
+from spacy import displacy
+
+from ..records import Annotated, Span
 
 # Elements whose content is never shown on the page.
 _HIDDEN = frozenset({"script", "style", "template", "title"})
@@ -90,3 +95,45 @@ def visible_text(page: str) -> str:
     parser.close()
     parser._end_line()
     return "".join(parser.pieces).strip("\n")
+
+
+COLORS = {"ACTOR": "#f4a261", "ACTION": "#e76f51", "DATA": "#2a9d8f", "CONTEXT": "#8ab17d"}
+
+
+def to_html(result: Annotated) -> str:
+    """A displaCy span figure of the document, one line of text per block."""
+    text = result.doc.text
+    lines = []
+    spans = iter(result.spans)
+    span = next(spans, None)
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        own = []
+        while span is not None and span.start < end + 1:
+            own.append(span)
+            span = next(spans, None)
+        lines.append(_line_tokens(line, start, own))
+        start = end + 1
+    # displaCy escapes token text but not labels or titles, so those are escaped here.
+    figure = displacy.render(lines, style="span", manual=True, jupyter=False,
+                             options={"colors": COLORS})
+    return (f'<figure style="margin-bottom: 4rem">\n<h2>{html.escape(result.doc.doc_id)}</h2>\n'
+            f"{figure}\n</figure>\n")
+
+
+def _line_tokens(line: str, start: int, spans: List[Span]) -> dict:
+    # Tokens cut at span edges only: every token is then inside the same spans throughout,
+    # and displaCy, which joins tokens with spaces, adds the fewest of them.
+    edges = sorted({0, len(line)} | {s.start - start for s in spans} | {s.end - start for s in spans})
+    index = {edge: i for i, edge in enumerate(edges)}
+    tokens = [line[a:b] for a, b in zip(edges, edges[1:])]
+    return {"text": line, "tokens": tokens, "spans": [
+        {"start_token": index[s.start - start], "end_token": index[s.end - start],
+         "label": html.escape(s.label)} for s in spans]}
+
+
+PAGE_HEAD = ('<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+              "<title>{title}</title>\n</head>\n<body style=\"font-size: 16px; font-family: "
+              "sans-serif; padding: 2rem\">\n")
+PAGE_TAIL = "</body>\n</html>\n"

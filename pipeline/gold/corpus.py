@@ -12,7 +12,7 @@ from spacy.tokens import DocBin
 
 from .docs import Alignment, units_to_docs
 from ..schema import SPANS_KEY
-from ..units import Unit
+from ..records import Unit
 
 
 @dataclass

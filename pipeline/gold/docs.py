@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..schema import SPANS_KEY
-from ..units import Unit
+from ..records import Unit
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Iterable, List
 from ..formats.brackets import parse
 from ..problems import InputError, Problem
 from ..files import collect_files, read_text
-from ..units import Document, Unit, split_units
+from ..records import Document, Unit, split_units
 
 FORMATS = ("auto", "brackets", "ca4p", "hf")
 

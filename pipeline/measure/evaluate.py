@@ -11,9 +11,6 @@ much of the exact-match loss is which convention a policy's annotators followed.
 """
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +21,11 @@ from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from ..annotation.load import load_pipeline
 from ..problems import InputError
-from ..files import collect_files, read_docbin
-from ..schema import SCHEMES
+from ..files import collect_files
+from ..formats.docbin import read_docbin
 from ..gold.sources import Gathered, gather
-from ..units import Span, Unit
+from ..records import Span, Unit
 
 NONE = "(none)"  # confusion column: no prediction at the gold span's edges
 FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf")
@@ -319,47 +315,7 @@ def _table(head: List[str], rows: List[list], markdown: bool) -> List[str]:
             for r in cells]
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    nlp = load_pipeline(args.model)
-    try:
-        key, model_labels = spans_component(nlp)
-    except InputError as err:
-        print(f"{args.model}: {err}", file=sys.stderr)
-        return 1
-    gathered, token_aligned = read_gold(args.gold, args.format, args.labels, key)
-    for error in gathered.errors:
-        print(error, file=sys.stderr)
-    for problem in gathered.problems:
-        print(problem, file=sys.stderr)
-    if gathered.errors and not gathered.units:
-        return 1
-    if not any(u.spans for u in gathered.units) and not (args.all_units and gathered.units):
-        print(f"privspan evaluate: error: no {'' if args.all_units else 'annotated '}units in "
-              f"{', '.join(args.gold)} (spans key {key!r})", file=sys.stderr)
-        return 1
-    gold_labels = {s.label for u in gathered.units for s in u.spans}
-    if model_labels and gold_labels - set(model_labels):
-        print(f"privspan evaluate: warning: gold labels {', '.join(sorted(gold_labels - set(model_labels)))} "
-              f"are not labels of the model (try --labels)", file=sys.stderr)
-    if token_aligned:
-        print("privspan evaluate: note: these .spacy files keep no annotated offsets (built by "
-              "another tool?); scoring against their token-aligned spans", file=sys.stderr)
-    labels = SCHEMES[args.labels].labels
-    edge_words = _varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
-    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words)
-    print(format_report(report, args.markdown))
-    if args.output:
-        try:
-            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-        except OSError as err:
-            print(f"{args.output}: error: cannot write ({err.strerror})", file=sys.stderr)
-            return 1
-    return 1 if gathered.errors else 0
-
-
-def _varying_edge_words(nlp: Language, corpora: Sequence[str], labels: Sequence[str]) -> EdgeWords:
+def varying_edge_words(nlp: Language, corpora: Sequence[str], labels: Sequence[str]) -> EdgeWords:
     """The words each label's gold edges in `corpora` (.spacy files of `privspan corpus`)
     both take in and leave out, as `privspan agreement` finds them."""
     from .agreement import edge_agreement

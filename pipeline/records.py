@@ -1,4 +1,5 @@
-"""Plain records that flow from readers to Docs: character-offset spans and text units."""
+"""Plain records that flow between the steps: character-offset spans, gold documents and
+their units (paragraphs), and the texts `annotate` reads with the spans it finds."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
@@ -43,6 +44,25 @@ class Document:
     doc_id: str
     text: str
     spans: List[Span] = field(default_factory=list)
+
+
+@dataclass
+class Text:
+    """One document to annotate; `source` is the input it came from, `name` names it in messages."""
+
+    source: str
+    name: str
+    doc_id: str
+    text: str
+
+
+@dataclass
+class Annotated:
+    """A document and the spans found in it (offsets in `doc.text`), each with its score."""
+
+    doc: Text
+    spans: List[Span] = field(default_factory=list)
+    scores: List[float] = field(default_factory=list)
 
 
 def split_units(document: Document) -> List[Unit]:

@@ -1,0 +1,52 @@
+"""What several commands share: reading their input files, counting labels, help text."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterator, Sequence, Tuple
+
+from ..files import collect_files, read_text
+from ..problems import InputError
+from ..schema import LABELS
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Shows each option's default after its help, unless it has none worth showing."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if ("%(default)" not in text and action.option_strings and action.default is not None
+                and action.default is not False and action.default is not argparse.SUPPRESS):
+            text += " (default: %(default)s)"
+        return text
+
+
+def label_counts(counts: Counter, labels: Sequence[str] = LABELS) -> str:
+    order = list(labels) + sorted(set(counts) - set(labels))
+    return ", ".join(f"{label} {counts[label]}" for label in order if label in counts or label in labels)
+
+
+class Inputs:
+    """Decoded input files; each bad one is reported on stderr and counted."""
+
+    def __init__(self, sources: Sequence[str], suffixes: tuple) -> None:
+        self.files, errors = collect_files(sources, suffixes)
+        self.errors = len(errors)
+        for error in errors:
+            print(error, file=sys.stderr)
+
+    @property
+    def failed(self) -> bool:
+        return self.errors > 0
+
+    def __iter__(self) -> Iterator[Tuple[Path, str]]:
+        for file in self.files:
+            try:
+                content, _ = read_text(file)
+            except InputError as err:
+                print(err, file=sys.stderr)
+                self.errors += 1
+                continue
+            yield file, content

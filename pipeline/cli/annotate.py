@@ -1,0 +1,116 @@
+"""`privspan annotate`: a trained pipeline's spans over policies, as brackets, JSONL or HTML."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ..annotation.inputs import STDIN, read_documents
+from ..annotation.load import load_pipeline, span_categorizer
+from ..annotation.outputs import EXTENSIONS, Output
+from ..annotation.predict import BATCH_SIZE, annotate
+from ..problems import InputError
+from ._common import HelpFormatter
+
+
+def add_to(commands: argparse._SubParsersAction) -> None:
+    annotate = commands.add_parser("annotate", help="annotate policies with a trained pipeline",
+                                   formatter_class=HelpFormatter)
+    annotate.add_argument("model", help="pipeline folder or installed package name")
+    annotate.add_argument("inputs", nargs="+", metavar="INPUT",
+                          help=".txt/.html/.htm/.jsonl files, folders of them, or - for stdin")
+    annotate.add_argument("--format", choices=tuple(EXTENSIONS), default="brackets",
+                          help="brackets: the markup itself; jsonl: one {id, text, spans} line per "
+                               "document; html: a page to read in a browser")
+    annotate.add_argument("--out", help="folder for one output file per input; default or -: stdout")
+    annotate.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe")
+    annotate.add_argument("--batch-size", type=int,
+                          help="at most this many paragraphs per batch (default 256); a batch "
+                               "also holds at most 8000 characters, which bounds memory")
+    annotate.add_argument("--threshold", type=float,
+                          help="keep spans scored at least this (default: the pipeline's threshold)")
+    annotate.add_argument("--quiet", action="store_true", help="no progress bar")
+    annotate.add_argument("--verbose", action="store_true",
+                          help="say encodings, spans left out of brackets, and a summary")
+    annotate.set_defaults(func=run)
+
+
+class Progress:
+    """Documents and characters on stderr; messages go around the bar, not through it."""
+
+    def __init__(self, show: bool) -> None:
+        self.bar = None
+        self.docs = 0
+        if show:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" chars", unit_scale=True, file=sys.stderr, mininterval=0.5,
+                            bar_format="annotate: {n_fmt} chars{postfix} [{elapsed}, {rate_fmt}]",
+                            postfix="0 docs")
+
+    def say(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.write(message, file=sys.stderr)
+        else:
+            print(message, file=sys.stderr)
+
+    def chars(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def document(self) -> None:
+        self.docs += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.docs} docs", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.n_process < 1 or (args.batch_size is not None and args.batch_size < 1):
+        print("privspan annotate: error: --n-process and --batch-size must be at least 1",
+              file=sys.stderr)
+        return 2
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        print("privspan annotate: error: --threshold must be between 0 and 1", file=sys.stderr)
+        return 2
+    nlp = load_pipeline(args.model)
+    span_categorizer(nlp)  # a pipeline without one fails here, before any input is read
+    out_dir = Path(args.out) if args.out not in (None, STDIN) else None
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"{out_dir}: error: cannot make the output folder ({err.strerror})") from None
+    many = len(args.inputs) > 1 or any(Path(i).is_dir() or i.endswith(".jsonl") for i in args.inputs)
+    progress = Progress(not args.quiet and (sys.stderr.isatty() or many))
+    failed = False
+
+    def say_error(message: str) -> None:
+        nonlocal failed
+        failed = True
+        progress.say(message)
+
+    output = Output(args.format, out_dir, progress.say, args.verbose)
+    started = time.perf_counter()
+    n_chars = 0
+    try:
+        docs = read_documents(args.inputs, say_error, progress.say if args.verbose else None)
+        for result in annotate(nlp, docs, batch_size=args.batch_size or BATCH_SIZE,
+                               n_process=args.n_process,
+                               threshold=args.threshold, progress=progress.chars):
+            if not output.write(result):
+                failed = True
+            n_chars += len(result.doc.text)
+            progress.document()
+    finally:
+        output.close()
+        progress.close()
+    if args.verbose:
+        seconds = time.perf_counter() - started
+        print(f"annotated {output.written} document(s), {n_chars} characters in {seconds:.1f} s "
+              f"({n_chars / max(seconds, 1e-9):.0f} chars/s)", file=sys.stderr)
+    return 1 if failed else 0

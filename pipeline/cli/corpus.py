@@ -1,0 +1,91 @@
+"""`privspan corpus`: gold sources -> train/dev/test `.spacy` files, with a report that adds up."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ..schema import SCHEMES
+from ._common import HelpFormatter, label_counts
+
+
+def add_to(commands: argparse._SubParsersAction) -> None:
+    corpus = commands.add_parser("corpus", help="build train/dev/test .spacy files from gold sources",
+                                 formatter_class=HelpFormatter)
+    corpus.add_argument("sources", nargs="+", help="bracket files/folders, CA4P-483 folders, HF datasets")
+    corpus.add_argument("--out", required=True, help="folder for train.spacy, dev.spacy, test.spacy")
+    corpus.add_argument("--format", choices=("auto", "brackets", "ca4p", "hf"), default="auto",
+                        help="how to read the sources; auto tells them apart by their files")
+    corpus.add_argument("--labels", choices=tuple(SCHEMES), default="project",
+                        help="project: the 4 bracket labels; ca4p: the dataset's 7 labels")
+    corpus.add_argument("--dev", type=float, default=0.1, help="share of documents for dev")
+    corpus.add_argument("--test", type=float, default=0.0, help="share of documents for test")
+    corpus.add_argument("--seed", type=int, default=0, help="seed of the random split by document")
+    corpus.add_argument("--strict", action="store_true", help="leave out files with markup errors; exit 1")
+    corpus.add_argument("--hf-out", help="also save a datasets.DatasetDict here")
+    corpus.add_argument("--raw-text", help="also write the train split's text, annotated or not, "
+                        "as JSONL for spacy pretrain")
+    corpus.add_argument("--skip-missing", action="store_true",
+                        help="a source that does not exist is noted and skipped, not an error")
+    corpus.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..gold.corpus import CorpusReport, assign_splits, drop_unannotated, training_texts, write_corpus
+    from ..gold.docs import blank_pipeline
+    from ..gold.sources import gather
+
+    started = time.perf_counter()
+    sources = args.sources
+    if args.skip_missing:
+        for source in sources:
+            if not Path(source).exists():
+                print(f"note: {source} is absent; building from the other sources")
+        sources = [source for source in sources if Path(source).exists()]
+    gathered = gather(sources, args.format, args.labels, args.strict)
+    for error in gathered.errors:
+        print(error, file=sys.stderr)
+    for problem in gathered.problems:
+        print(problem, file=sys.stderr)
+    units, unannotated = drop_unannotated(gathered.units)
+    if not units:
+        print("privspan corpus: error: no annotated units in the sources", file=sys.stderr)
+        return 1
+    try:
+        split = assign_splits(units, args.dev, args.test, args.seed)
+    except ValueError as err:
+        print(f"privspan corpus: error: {err}", file=sys.stderr)
+        return 1
+    report = CorpusReport(documents=gathered.documents, unannotated=unannotated)
+    paths = write_corpus(blank_pipeline(), split, Path(args.out), report)
+    if args.hf_out:
+        from ..formats.hf import save_splits
+
+        save_splits(split.units, Path(args.hf_out))
+    if args.raw_text:
+        import srsly
+
+        Path(args.raw_text).parent.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(args.raw_text, ({"text": text} for text in training_texts(gathered.units, split)))
+    written = sum(report.spans.values())
+    labels = SCHEMES[args.labels].labels
+    align = report.alignment
+    print(f"documents: {report.documents} (split by {split.by}"
+          f"{'; too few documents to split by document' if split.by == 'line' else ''})")
+    print("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
+          + f"; {unannotated} unit(s) without gold spans left out")
+    print(f"spans written: {written} ({label_counts(report.spans, labels)})")
+    print(f"misaligned with tokens: expanded to token edges {sum(align.expanded.values())} "
+          f"({label_counts(align.expanded, labels)}), dropped {sum(align.dropped.values())}")
+    dropped = gathered.dropped + align.dropped
+    print(f"annotations read: {gathered.read} = written {written} + dropped {sum(dropped.values())}"
+          + "".join(f"; {reason}: {n}" for reason, n in sorted(dropped.items())))
+    n_errors = sum(p.is_error for p in gathered.problems)
+    print(f"problems: {n_errors} error(s), {len(gathered.problems) - n_errors} warning(s); "
+          f"unreadable inputs: {len(gathered.errors)}")
+    print("wrote " + ", ".join(str(p) for p in paths.values())
+          + (f"; datasets to {args.hf_out}" if args.hf_out else "")
+          + (f"; training text to {args.raw_text}" if args.raw_text else "")
+          + f" in {time.perf_counter() - started:.1f} s")
+    return 1 if gathered.errors or (args.strict and n_errors) else 0

@@ -1,0 +1,75 @@
+"""`privspan evaluate`: a pipeline's spans against gold at the annotated character offsets."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..measure.evaluate import FORMATS as EVALUATE_FORMATS
+from ..problems import InputError
+from ..schema import SCHEMES
+from ._common import HelpFormatter
+
+
+def add_to(commands: argparse._SubParsersAction) -> None:
+    evaluate = commands.add_parser("evaluate", help="score a pipeline's spans against gold at character offsets",
+                                   formatter_class=HelpFormatter)
+    evaluate.add_argument("model", help="pipeline name or folder")
+    evaluate.add_argument("gold", nargs="+",
+                          help=".spacy files, bracket files/folders, CA4P-483 folders, HF datasets")
+    evaluate.add_argument("--output", help="also write the scores as JSON here")
+    evaluate.add_argument("--markdown", action="store_true", help="print markdown tables")
+    evaluate.add_argument("--all-units", action="store_true",
+                          help="score units without gold spans too (default: annotated units only)")
+    evaluate.add_argument("--format", choices=EVALUATE_FORMATS, default="auto",
+                          help="how to read the gold; auto tells the sources apart by their files")
+    evaluate.add_argument("--labels", choices=tuple(SCHEMES), default="project",
+                          help="label scheme for reading CA4P-483 and ordering the report")
+    evaluate.add_argument("--trim-edges", nargs="+", metavar="CORPUS.spacy",
+                          help="also score exact match with the edge words whose inclusion varies in "
+                               "these gold files (the train split) trimmed from both sides")
+    evaluate.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..annotation.load import load_pipeline
+    from ..measure.evaluate import evaluate, format_report, read_gold, spans_component, varying_edge_words
+
+    nlp = load_pipeline(args.model)
+    try:
+        key, model_labels = spans_component(nlp)
+    except InputError as err:
+        print(f"{args.model}: {err}", file=sys.stderr)
+        return 1
+    gathered, token_aligned = read_gold(args.gold, args.format, args.labels, key)
+    for error in gathered.errors:
+        print(error, file=sys.stderr)
+    for problem in gathered.problems:
+        print(problem, file=sys.stderr)
+    if gathered.errors and not gathered.units:
+        return 1
+    if not any(u.spans for u in gathered.units) and not (args.all_units and gathered.units):
+        print(f"privspan evaluate: error: no {'' if args.all_units else 'annotated '}units in "
+              f"{', '.join(args.gold)} (spans key {key!r})", file=sys.stderr)
+        return 1
+    gold_labels = {s.label for u in gathered.units for s in u.spans}
+    if model_labels and gold_labels - set(model_labels):
+        print(f"privspan evaluate: warning: gold labels {', '.join(sorted(gold_labels - set(model_labels)))} "
+              f"are not labels of the model (try --labels)", file=sys.stderr)
+    if token_aligned:
+        print("privspan evaluate: note: these .spacy files keep no annotated offsets (built by "
+              "another tool?); scoring against their token-aligned spans", file=sys.stderr)
+    labels = SCHEMES[args.labels].labels
+    edge_words = varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
+    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words)
+    print(format_report(report, args.markdown))
+    if args.output:
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+        except OSError as err:
+            print(f"{args.output}: error: cannot write ({err.strerror})", file=sys.stderr)
+            return 1
+    return 1 if gathered.errors else 0

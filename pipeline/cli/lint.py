@@ -1,0 +1,32 @@
+"""`privspan lint`: markup problems as FILE:LINE:COL, then span counts."""
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+
+from ..formats.brackets import parse
+from ._common import HelpFormatter, Inputs, label_counts
+
+
+def add_to(commands: argparse._SubParsersAction) -> None:
+    lint = commands.add_parser("lint", help="report markup problems and count spans",
+                               formatter_class=HelpFormatter)
+    lint.add_argument("files", nargs="+", help="bracket files or folders of .txt")
+    lint.add_argument("--strict", action="store_true", help="exit 1 when any error is found")
+    lint.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    inputs = Inputs(args.files, (".txt",))
+    n_errors = n_warnings = 0
+    spans: Counter = Counter()
+    for file, markup in inputs:
+        parsed = parse(markup, str(file))
+        for problem in parsed.problems:
+            print(problem)
+        n_errors += len(parsed.errors)
+        n_warnings += len(parsed.problems) - len(parsed.errors)
+        spans.update(s.label for s in parsed.spans)
+    print(f"{len(inputs.files)} file(s): {sum(spans.values())} spans ({label_counts(spans)}); "
+          f"{n_errors} error(s), {n_warnings} warning(s)")
+    return 1 if inputs.failed or (args.strict and n_errors) else 0
