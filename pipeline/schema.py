@@ -1,21 +1,21 @@
-"""The one source of truth for labels: brackets <-> labels, and CA4P-483 classes <-> labels.
+"""The label tables of `data/schema.toml` (brackets <-> labels, CA4P-483 classes <-> labels),
+in the forms the code uses.
 
 Everything else (parser, renderer, configs, readers, scorers) derives from these tables.
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Dict, List, Optional
 
 from spacy.util import registry
 
+_TABLE = tomllib.loads((Path(__file__).parent / "data" / "schema.toml").read_text(encoding="utf-8"))
+
 # opener -> (closer, label); order is the order labels are listed in reports.
-BRACKETS: Dict[str, tuple[str, str]] = {
-    "(": (")", "ACTOR"),
-    "[": ("]", "ACTION"),
-    "<": (">", "DATA"),
-    "{": ("}", "CONTEXT"),
-}
+BRACKETS: Dict[str, tuple[str, str]] = {row["open"]: (row["close"], row["label"]) for row in _TABLE["labels"]}
 LABELS: List[str] = [label for _, label in BRACKETS.values()]
 OPENERS: Dict[str, str] = {opener: label for opener, (_, label) in BRACKETS.items()}
 CLOSERS: Dict[str, str] = {closer: opener for opener, (closer, _) in BRACKETS.items()}
@@ -28,25 +28,12 @@ SPECIAL = frozenset(OPENERS) | frozenset(CLOSERS) | {ESCAPE}
 
 SPANS_KEY = "sc"
 
-# CA4P-483 span classes. Under the project schema e_26 (receiver) has no bracket.
-CA4P_CLASSES: Dict[str, str] = {
-    "e_21": "DATA",
-    "e_22": "COLLECT",
-    "e_23": "SHARE",
-    "e_24": "ACTOR",
-    "e_25": "CONDITION",
-    "e_26": "RECEIVER",
-    "e_27": "PURPOSE",
-}
-CA4P_TO_PROJECT: Dict[str, Optional[str]] = {
-    "e_21": "DATA",
-    "e_22": "ACTION",
-    "e_23": "ACTION",
-    "e_24": "ACTOR",
-    "e_25": "CONTEXT",
-    "e_26": None,
-    "e_27": "CONTEXT",
-}
+# CA4P-483 span classes: their own labels, and the project's (None: no bracket for receivers).
+CA4P_CLASSES: Dict[str, str] = {cls: row["label"] for cls, row in _TABLE["ca4p"].items()}
+CA4P_TO_PROJECT: Dict[str, Optional[str]] = {cls: row.get("project") for cls, row in _TABLE["ca4p"].items()}
+# label -> what it means, for legends and help: the project's labels and the seven.
+MEANINGS: Dict[str, str] = {row["label"]: row["meaning"] for row in _TABLE["labels"]}
+MEANINGS.update({row["label"]: row["meaning"] for row in _TABLE["ca4p"].values() if row["label"] not in MEANINGS})
 
 
 @dataclass(frozen=True)
