@@ -27,11 +27,22 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_lint_seed(capsys):
     code, out, _ = run(capsys, "lint", SEED)
     lines = out.splitlines()
-    assert code == 0
+    assert code == 1  # the seed's unclosed '['
     assert lines[0] == f"{SEED}:21:43: error: unclosed: '[' (ACTION) is not closed before the end of the line; kept as text"
     assert sum(": warning: stray: " in line for line in lines) == 4
     assert lines[-1] == "1 file(s): 124 spans (ACTOR 12, ACTION 19, DATA 78, CONTEXT 15); 1 error(s), 4 warning(s)"
     assert run(capsys, "lint", "--strict", SEED)[0] == 1
+
+
+def test_lint_fails_on_warnings_only_with_strict(tmp_path, capsys):
+    stray = tmp_path / "stray.txt"
+    stray.write_text("1) (我们)[收集]<信息>", encoding="utf-8")
+    code, out, _ = run(capsys, "lint", stray)
+    assert code == 0 and out.splitlines()[-1].endswith("0 error(s), 1 warning(s)")
+    assert run(capsys, "lint", "--strict", stray)[0] == 1
+    clean = tmp_path / "clean.txt"
+    clean.write_text("(我们)[收集]<信息>", encoding="utf-8")
+    assert run(capsys, "lint", "--strict", clean)[0] == 0
 
 
 def test_lint_bad_inputs_are_one_line_each_and_good_files_still_read(tmp_path, capsys):
@@ -43,7 +54,7 @@ def test_lint_bad_inputs_are_one_line_each_and_good_files_still_read(tmp_path, c
     empty_dir.mkdir()
     code, out, err = run(capsys, "lint", good, binary, tmp_path / "missing.txt", empty_dir)
     assert code == 1
-    assert "3 spans (ACTOR 1, ACTION 1, DATA 1, CONTEXT 0)" in out
+    assert "3 spans (ACTOR 1, ACTION 1, DATA 1, CONTEXT 0); 3 error(s), 0 warning(s)" in out
     assert err.splitlines() == [
         f"{tmp_path / 'missing.txt'}: error: no such file or folder",
         f"{empty_dir}: error: no .txt files in this folder",

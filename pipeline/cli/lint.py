@@ -12,7 +12,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     lint = commands.add_parser("lint", help="report markup problems and count spans",
                                formatter_class=HelpFormatter)
     lint.add_argument("files", nargs="+", help="bracket files or folders of .txt")
-    lint.add_argument("--strict", action="store_true", help="exit 1 when any error is found")
+    lint.add_argument("--strict", action="store_true", help="exit 1 on warnings too, not only on errors")
     lint.set_defaults(func=run)
 
 
@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
         n_errors += len(parsed.errors)
         n_warnings += len(parsed.problems) - len(parsed.errors)
         spans.update(s.label for s in parsed.spans)
+    n_errors += inputs.errors  # an unreadable input is an error like any other
     print(f"{len(inputs.files)} file(s): {sum(spans.values())} spans ({label_counts(spans)}); "
           f"{n_errors} error(s), {n_warnings} warning(s)")
-    return 1 if inputs.failed or (args.strict and n_errors) else 0
+    return 1 if n_errors or (args.strict and n_warnings) else 0
