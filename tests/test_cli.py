@@ -259,3 +259,43 @@ def test_corpus_from_its_own_hf_dataset_gives_the_same_docs(tmp_path, capsys, ex
     assert run(capsys, "corpus", hf, "--out", again, "--dev", "0.2", "--test", "0.2")[0] == 0
     for name in ("train", "dev", "test"):
         assert _docbin_contents(first / f"{name}.spacy") == _docbin_contents(again / f"{name}.spacy")
+
+
+def _project(tmp_path: Path, repo: str) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "project.yml").write_text(
+        f'title: "t"\nassets:\n  - dest: "assets/data"\n    git:\n      repo: "{repo}"\n'
+        '      branch: "main"\n      path: "data"\n', encoding="utf-8")
+    return project
+
+
+def test_assets_says_at_once_that_a_host_cannot_be_reached(tmp_path, capsys):
+    # nothing listens on port 9 of this machine: refused at once, as an absent network is
+    project = _project(tmp_path, "https://127.0.0.1:9/owner/repo")
+    code, out, _ = run(capsys, "assets", project, "--timeout", "5")
+    assert code == 0
+    assert out.strip() == ("note: 127.0.0.1 cannot be reached (Connection refused): no assets fetched; "
+                           "the workflow goes on without them")
+    assert not (project / "assets").exists()
+
+
+def test_assets_fetches_with_weasel_when_the_repository_answers(tmp_path, capsys):
+    source = tmp_path / "source"
+    (source / "data").mkdir(parents=True)
+    (source / "data" / "0001.txt").write_text("(我们)[收集]<信息>", encoding="utf-8")
+    git = ["git", "-C", str(source), "-c", "user.name=t", "-c", "user.email=t@t"]
+    for command in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "data"]):
+        subprocess.run(git + command, check=True)
+    project = _project(tmp_path, source.as_uri())
+    assert run(capsys, "assets", project)[0] == 0
+    assert (project / "assets" / "data" / "0001.txt").read_text(encoding="utf-8") == "(我们)[收集]<信息>"
+    code, out, _ = run(capsys, "assets", project, "--skip-if", project / "assets" / "data")
+    assert code == 0 and out.strip() == f"{project / 'assets' / 'data'} is there: no assets fetched"
+
+
+def test_corpus_of_a_few_documents_says_its_model_is_a_demo(tmp_path, capsys):
+    code, out, _ = run(capsys, "corpus", SEED, "--out", tmp_path / "c")
+    assert code == 0
+    assert ("note: 1 document(s) are far too few for a useful model: a model trained on this corpus "
+            "is a demo") in out.splitlines()

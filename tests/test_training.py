@@ -58,28 +58,37 @@ def test_saved_pipeline_multiplies_with_numpys_blas_in_a_fresh_process(tiny_mode
     assert result.stdout.strip() == "[False]"
 
 
+# The README's command, run as written from the project folder after the workflow's package step.
+INSTALL_PACKAGE = "pip install --find-links packages/zh_privspan-0.1.0/dist zh_privspan"
+
+
 @pytest.mark.slow
-def test_spacy_package_installs_and_loads_in_a_fresh_venv(tiny_model: Path, tmp_path: Path):
-    packages = tmp_path / "packages"
-    packages.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-m", "spacy", "package", str(tiny_model), str(packages),
-         "--name", "privspan_smoke", "--version", "0.0.1", "--build", "sdist"],
-        capture_output=True, text=True)
+def test_workflow_package_installs_as_the_readme_says_in_a_fresh_venv(tiny_model: Path, tmp_path: Path):
+    import shlex
+    import shutil
+
+    assert INSTALL_PACKAGE in (ROOT / "README.md").read_text(encoding="utf-8")
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "training", "packages", "assets", "metrics", "annotations", "tests",
+        "__pycache__", "*.egg-info", "build", "*.spacy"))
+    shutil.copytree(tiny_model, project / "training" / "spancat" / "model-best")
+    result = subprocess.run([sys.executable, "-m", "weasel", "run", "package", str(project)],
+                            capture_output=True, text=True, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
-    [sdist] = packages.glob("*/dist/*.tar.gz")
-    meta = json.loads(next(packages.glob("*/meta.json")).read_text())
+    meta = json.loads(next(project.glob("packages/*/meta.json")).read_text())
     assert any(r.startswith("privspan") for r in meta["requirements"])
 
     env = tmp_path / "venv"
     venv.create(env, with_pip=True)
-    python = env / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q", str(sdist), str(ROOT)],
-                             capture_output=True, text=True)
+    command = shlex.split(INSTALL_PACKAGE)
+    install = subprocess.run([str(env / "bin" / "python"), "-m", *command, "-q"],
+                             capture_output=True, text=True, cwd=project)
     assert install.returncode == 0, install.stdout + install.stderr
-    code = (f"import json, spacy; nlp = spacy.load('zh_privspan_smoke'); doc = nlp({PROBE!r}); "
+    code = (f"import json, spacy; nlp = spacy.load('zh_privspan'); doc = nlp({PROBE!r}); "
             "print(json.dumps([t.text for t in doc], ensure_ascii=False))")
-    loaded = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    loaded = subprocess.run([str(env / "bin" / "python"), "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
     assert USER_WORD in json.loads(loaded.stdout)
 

@@ -1,4 +1,4 @@
-"""`privspan annotate`: a trained pipeline's spans over policies, as brackets, JSONL or HTML.
+"""Prediction: a trained pipeline's spans over whole documents, on one core or a pool of them.
 
 Documents are cut into paragraphs (over-long ones at sentence ends) before the model sees
 them, so memory follows the batch rather than the document, and the spans found in each

@@ -6,10 +6,10 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import agreement, annotate, benchmark, convert, corpus, evaluate, lint, recall, threshold
+from . import agreement, annotate, assets, benchmark, convert, corpus, evaluate, lint, recall, threshold
 
-# In the order of the flow: markup, corpus, model, measuring.
-COMMANDS = (lint, convert, corpus, threshold, recall, agreement, evaluate, annotate, benchmark)
+# In the order of the flow: markup, data, corpus, model, measuring.
+COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,9 @@ from pathlib import Path
 from ..schema import SCHEMES
 from ._common import HelpFormatter, label_counts
 
+# Below this many documents a corpus trains a demo at best (the seed is one policy).
+FEW_DOCUMENTS = 10
+
 
 def add_to(commands: argparse._SubParsersAction) -> None:
     corpus = commands.add_parser("corpus", help="build train/dev/test .spacy files from gold sources",
@@ -73,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
     align = report.alignment
     print(f"documents: {report.documents} (split by {split.by}"
           f"{'; too few documents to split by document' if split.by == 'line' else ''})")
+    if report.documents < FEW_DOCUMENTS:
+        print(f"note: {report.documents} document(s) are far too few for a useful model: a model "
+              "trained on this corpus is a demo")
     print("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
           + f"; {unannotated} unit(s) without gold spans left out")
     print(f"spans written: {written} ({label_counts(report.spans, labels)})")

@@ -1,4 +1,5 @@
-"""`privspan benchmark`: annotate's speed against jieba alone, and its memory on a 5 MB policy.
+"""The measurements behind `privspan benchmark`: annotate's speed against jieba alone, and its
+memory on a 5 MB policy.
 
 Every rate is over the same texts and counts the same characters (the texts' length), so
 the ratios compare like with like. Floors are reported, never asserted: the figures depend
