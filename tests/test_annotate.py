@@ -1,4 +1,5 @@
-"""privspan annotate: exact text round trips, offsets, encodings, HTML in and out, bad input."""
+"""privspan annotate: exact text round trips, offsets, encodings, HTML and Markdown in, HTML out,
+bad input."""
 from __future__ import annotations
 
 import io
@@ -135,6 +136,33 @@ def test_html_input_annotates_the_visible_text(model, tmp_path, capsys):
     code, out, _ = run(capsys, model, source, "--format", "jsonl")
     assert code == 0
     assert records(out)[0]["text"] == PAGE_TEXT
+
+
+MARKDOWN = ("\ufeff---\r\ntitle: 隐私政策\r\n---\r\n# 隐私政策\r\n\r\n"
+            "我们会**收集**您的[手机号码](https://example.com)<br>以及位置\r\n\r\n"
+            "| 信息 | 用途 |\r\n|---|---|\r\n| 位置 | 导航 |\r\n")
+MARKDOWN_TEXT = "隐私政策\n我们会收集您的手机号码\n以及位置\n信息 用途\n位置 导航"
+
+
+def test_markdown_input_annotates_the_visible_text(model, tmp_path, capsys):
+    source = tmp_path / "policy.md"
+    source.write_bytes(MARKDOWN.encode("gb18030"))
+    code, out, _ = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")
+    [record] = records(out)
+    assert code == 0
+    assert record["id"] == "policy" and record["text"] == MARKDOWN_TEXT
+    assert all(MARKDOWN_TEXT[s["start"]:s["end"]] == s["text"] for s in record["spans"])
+
+
+def test_markdown_files_in_folders_are_read(model, tmp_path, capsys):
+    (tmp_path / "app" / "docs").mkdir(parents=True)
+    (tmp_path / "app" / "docs" / "privacy.md").write_text(MARKDOWN, encoding="utf-8")
+    (tmp_path / "app" / "PRIVACY.markdown").write_text("# 政策\n\n- 姓名\n- 手机号\n", encoding="utf-8")
+    (tmp_path / "app" / "notes.txt").write_text("我们收集信息\n", encoding="utf-8")
+    code, out, _ = run(capsys, model, tmp_path / "app", "--format", "jsonl")
+    assert code == 0
+    assert [(r["id"], r["text"]) for r in records(out)] == [
+        ("PRIVACY", "政策\n姓名\n手机号"), ("privacy", MARKDOWN_TEXT), ("notes", "我们收集信息\n")]
 
 
 def test_html_output_escapes_the_policy(model, tmp_path, capsys):

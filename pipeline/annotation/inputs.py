@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
-from ..formats.html import visible_text
+from ..formats.html import visible_text as html_text
 from ..formats.jsonl import read_texts
+from ..formats.markdown import visible_text as markdown_text
 from ..problems import InputError
 from ..files import collect_files, decode, read_text
 from ..records import Text
 
-SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+SUFFIXES = (".txt", ".html", ".htm", ".md", ".markdown", ".jsonl")
 STDIN = "-"
 
 
@@ -62,7 +63,9 @@ def _file_documents(path: Path, fail: Callable[[str], None],
     if suffix == ".jsonl":
         yield from read_texts(path, content, fail)
     elif suffix in (".html", ".htm"):
-        yield Text(str(path), str(path), path.stem, visible_text(content))
+        yield Text(str(path), str(path), path.stem, html_text(content))
+    elif suffix in (".md", ".markdown"):
+        yield Text(str(path), str(path), path.stem, markdown_text(content))
     else:
         yield Text(str(path), str(path), path.stem, content)
 

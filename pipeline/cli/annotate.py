@@ -19,7 +19,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                    formatter_class=HelpFormatter)
     annotate.add_argument("model", help="pipeline folder or installed package name")
     annotate.add_argument("inputs", nargs="+", metavar="INPUT",
-                          help=".txt/.html/.htm/.jsonl files, folders of them, or - for stdin")
+                          help=".txt/.html/.htm/.md/.markdown/.jsonl files, folders of them (read "
+                               "recursively), or - for stdin; HTML and Markdown are read as "
+                               "their visible text")
     annotate.add_argument("--format", choices=tuple(EXTENSIONS), default="brackets",
                           help="brackets: the markup itself; jsonl: one {id, text, spans} line per "
                                "document; html: a page to read in a browser")

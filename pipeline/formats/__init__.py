@@ -1,1 +1,2 @@
-"""Formats, one module each, reader and writer together: bracket markup, HTML, CA4P-483, HF datasets."""
+"""Formats, one module each, reader and writer together: bracket markup, HTML, Markdown
+(reader only), JSONL, CA4P-483, HF datasets."""
