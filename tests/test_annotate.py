@@ -205,6 +205,51 @@ def test_stdin_to_stdout_round_trips(model, capsys, monkeypatch):
     assert parse(out).text == TEXT
 
 
+# Spans nested and side by side, and escaped brackets: literal text that must stay escaped.
+MARKUP = ("当{您注册时}，(我们)会[收集]您的<手机号码>\\(以下简称\\[账号\\]\\)。\r\n"
+          "\r\n"
+          "(第三方SDK)会[获取]<您的{位置}信息>；\r\n")
+
+
+def test_markup_input_annotates_the_clean_text(model, tmp_path, capsys):
+    source = tmp_path / "gold.txt"
+    source.write_text(MARKUP, encoding="utf-8")
+    clean = parse(MARKUP).text
+    assert parse(MARKUP).problems == [] and "\\" not in clean
+    code, _, err = run(capsys, model, source, "--markup-input", "--threshold", "0", "--out",
+                       tmp_path / "out", "--quiet")
+    assert code == 0 and err == ""
+    markup = (tmp_path / "out" / "gold.txt").read_bytes().decode("utf-8")
+    assert parse(markup).text == clean
+    # Only the brackets that are text in the input come back escaped.
+    assert markup.count("\\") == MARKUP.count("\\") == 4
+    assert parse(markup).spans
+    code, out, _ = run(capsys, model, source, "--markup-input", "--format", "jsonl")
+    assert code == 0 and records(out)[0]["text"] == clean
+    # Without the flag the markup is the text to annotate, brackets and backslashes too.
+    code, out, _ = run(capsys, model, source, "--format", "jsonl")
+    assert code == 0 and records(out)[0]["text"] == MARKUP
+
+
+def test_markup_problems_are_located_lines_and_nothing_is_skipped(model, tmp_path, capsys,
+                                                                   monkeypatch):
+    seed = ROOT / "corpus" / "seed_kuaishou.txt"
+    gold = parse(seed.read_text(encoding="utf-8"), str(seed))
+    assert gold.errors and len(gold.problems) > len(gold.errors)  # an error and warnings
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "j", "text": "向我们[提供]信息"}, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("我们(收集]信息".encode("utf-8"))))
+    code, out, err = run(capsys, model, seed, "-", other, "--markup-input", "--format", "jsonl",
+                         "--quiet")
+    assert code == 0
+    assert err.splitlines() == [str(p) for p in gold.problems] + [
+        "<stdin>:1:3: error: unclosed: '(' (ACTOR) is not closed before the end of the line; kept as text",
+        "<stdin>:1:6: warning: stray: ']' does not close the innermost open bracket ('('); kept as text",
+    ]
+    assert [r["text"] for r in records(out)] == [gold.text, "我们(收集]信息", "向我们[提供]信息"]
+
+
 def test_output_never_overwrites_its_input(model, tmp_path, capsys):
     source = tmp_path / "policy.txt"
     source.write_text(TEXT, encoding="utf-8")
