@@ -1,4 +1,5 @@
-"""privspan annotate: exact text round trips, offsets, encodings, HTML in and out, bad input."""
+"""privspan annotate: exact text round trips, offsets, encodings, HTML and Markdown in, HTML out,
+bad input."""
 from __future__ import annotations
 
 import io
@@ -137,6 +138,33 @@ def test_html_input_annotates_the_visible_text(model, tmp_path, capsys):
     assert records(out)[0]["text"] == PAGE_TEXT
 
 
+MARKDOWN = ("\ufeff---\r\ntitle: 隐私政策\r\n---\r\n# 隐私政策\r\n\r\n"
+            "我们会**收集**您的[手机号码](https://example.com)<br>以及位置\r\n\r\n"
+            "| 信息 | 用途 |\r\n|---|---|\r\n| 位置 | 导航 |\r\n")
+MARKDOWN_TEXT = "隐私政策\n我们会收集您的手机号码\n以及位置\n信息 用途\n位置 导航"
+
+
+def test_markdown_input_annotates_the_visible_text(model, tmp_path, capsys):
+    source = tmp_path / "policy.md"
+    source.write_bytes(MARKDOWN.encode("gb18030"))
+    code, out, _ = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")
+    [record] = records(out)
+    assert code == 0
+    assert record["id"] == "policy" and record["text"] == MARKDOWN_TEXT
+    assert all(MARKDOWN_TEXT[s["start"]:s["end"]] == s["text"] for s in record["spans"])
+
+
+def test_markdown_files_in_folders_are_read(model, tmp_path, capsys):
+    (tmp_path / "app" / "docs").mkdir(parents=True)
+    (tmp_path / "app" / "docs" / "privacy.md").write_text(MARKDOWN, encoding="utf-8")
+    (tmp_path / "app" / "PRIVACY.markdown").write_text("# 政策\n\n- 姓名\n- 手机号\n", encoding="utf-8")
+    (tmp_path / "app" / "notes.txt").write_text("我们收集信息\n", encoding="utf-8")
+    code, out, _ = run(capsys, model, tmp_path / "app", "--format", "jsonl")
+    assert code == 0
+    assert [(r["id"], r["text"]) for r in records(out)] == [
+        ("PRIVACY", "政策\n姓名\n手机号"), ("privacy", MARKDOWN_TEXT), ("notes", "我们收集信息\n")]
+
+
 def test_html_output_escapes_the_policy(model, tmp_path, capsys):
     source = tmp_path / "x.jsonl"
     text = "第三方SDK <script>alert('收集')</script> & 信息\n我们会收集您的手机号码。"
@@ -175,6 +203,51 @@ def test_stdin_to_stdout_round_trips(model, capsys, monkeypatch):
     code, out, err = run(capsys, model, "-", "--threshold", "0.3")
     assert code == 0 and err == ""
     assert parse(out).text == TEXT
+
+
+# Spans nested and side by side, and escaped brackets: literal text that must stay escaped.
+MARKUP = ("当{您注册时}，(我们)会[收集]您的<手机号码>\\(以下简称\\[账号\\]\\)。\r\n"
+          "\r\n"
+          "(第三方SDK)会[获取]<您的{位置}信息>；\r\n")
+
+
+def test_markup_input_annotates_the_clean_text(model, tmp_path, capsys):
+    source = tmp_path / "gold.txt"
+    source.write_text(MARKUP, encoding="utf-8")
+    clean = parse(MARKUP).text
+    assert parse(MARKUP).problems == [] and "\\" not in clean
+    code, _, err = run(capsys, model, source, "--markup-input", "--threshold", "0", "--out",
+                       tmp_path / "out", "--quiet")
+    assert code == 0 and err == ""
+    markup = (tmp_path / "out" / "gold.txt").read_bytes().decode("utf-8")
+    assert parse(markup).text == clean
+    # Only the brackets that are text in the input come back escaped.
+    assert markup.count("\\") == MARKUP.count("\\") == 4
+    assert parse(markup).spans
+    code, out, _ = run(capsys, model, source, "--markup-input", "--format", "jsonl")
+    assert code == 0 and records(out)[0]["text"] == clean
+    # Without the flag the markup is the text to annotate, brackets and backslashes too.
+    code, out, _ = run(capsys, model, source, "--format", "jsonl")
+    assert code == 0 and records(out)[0]["text"] == MARKUP
+
+
+def test_markup_problems_are_located_lines_and_nothing_is_skipped(model, tmp_path, capsys,
+                                                                   monkeypatch):
+    seed = ROOT / "corpus" / "seed_kuaishou.txt"
+    gold = parse(seed.read_text(encoding="utf-8"), str(seed))
+    assert gold.errors and len(gold.problems) > len(gold.errors)  # an error and warnings
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "j", "text": "向我们[提供]信息"}, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("我们(收集]信息".encode("utf-8"))))
+    code, out, err = run(capsys, model, seed, "-", other, "--markup-input", "--format", "jsonl",
+                         "--quiet")
+    assert code == 0
+    assert err.splitlines() == [str(p) for p in gold.problems] + [
+        "<stdin>:1:3: error: unclosed: '(' (ACTOR) is not closed before the end of the line; kept as text",
+        "<stdin>:1:6: warning: stray: ']' does not close the innermost open bracket ('('); kept as text",
+    ]
+    assert [r["text"] for r in records(out)] == [gold.text, "我们(收集]信息", "向我们[提供]信息"]
 
 
 def test_output_never_overwrites_its_input(model, tmp_path, capsys):

@@ -1,6 +1,8 @@
 """What `privspan annotate` reads: documents from files, folders and stdin, and what it finds in them.
 
 A bad input (or JSONL line) is reported in one line and skipped; the others are still read.
+Read as bracket markup, .txt files and stdin give their clean text; a markup problem is
+reported but skips nothing, since the brackets that form no span stay in the text.
 """
 from __future__ import annotations
 
@@ -8,32 +10,36 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
-from ..formats.html import visible_text
+from ..formats.brackets import parse
+from ..formats.html import visible_text as html_text
 from ..formats.jsonl import read_texts
+from ..formats.markdown import visible_text as markdown_text
 from ..problems import InputError
 from ..files import collect_files, decode, read_text
 from ..records import Text
 
-SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+SUFFIXES = (".txt", ".html", ".htm", ".md", ".markdown", ".jsonl")
 STDIN = "-"
 
 
 def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
-                   note: Optional[Callable[[str], None]] = None) -> Iterator[Text]:
+                   note: Optional[Callable[[str], None]] = None,
+                   markup: Optional[Callable[[str], None]] = None) -> Iterator[Text]:
     """Documents of files, folders and stdin in order.
 
     Each bad input (or JSONL line) is one line to `fail`; `note`, if given, hears the
-    encoding of each file.
+    encoding of each file. With `markup` given, .txt files and stdin are read as bracket
+    markup, and each markup problem is one located line to `markup`.
     """
     for source in inputs:
         if source == STDIN:
-            yield from _checked(_stdin_documents(), fail)
+            yield from _checked(_stdin_documents(markup), fail)
             continue
         files, errors = collect_files([source], SUFFIXES)
         for error in errors:
             fail(error)
         for path in files:
-            yield from _checked(_file_documents(path, fail, note), fail)
+            yield from _checked(_file_documents(path, fail, note, markup), fail)
 
 
 def _checked(docs: Iterator[Text], fail: Callable[[str], None]) -> Iterator[Text]:
@@ -47,13 +53,14 @@ def _checked(docs: Iterator[Text], fail: Callable[[str], None]) -> Iterator[Text
         fail(str(err))
 
 
-def _stdin_documents() -> Iterator[Text]:
+def _stdin_documents(markup: Optional[Callable[[str], None]]) -> Iterator[Text]:
     text, _ = decode(sys.stdin.buffer.read(), "<stdin>")
-    yield Text(STDIN, "<stdin>", "stdin", _strip_bom(text))
+    yield Text(STDIN, "<stdin>", "stdin", _plain_text(_strip_bom(text), "<stdin>", markup))
 
 
 def _file_documents(path: Path, fail: Callable[[str], None],
-                    note: Optional[Callable[[str], None]]) -> Iterator[Text]:
+                    note: Optional[Callable[[str], None]],
+                    markup: Optional[Callable[[str], None]]) -> Iterator[Text]:
     content, encoding = read_text(path)
     if note:
         note(f"{path}: encoding {encoding}")
@@ -62,9 +69,20 @@ def _file_documents(path: Path, fail: Callable[[str], None],
     if suffix == ".jsonl":
         yield from read_texts(path, content, fail)
     elif suffix in (".html", ".htm"):
-        yield Text(str(path), str(path), path.stem, visible_text(content))
+        yield Text(str(path), str(path), path.stem, html_text(content))
+    elif suffix in (".md", ".markdown"):
+        yield Text(str(path), str(path), path.stem, markdown_text(content))
     else:
-        yield Text(str(path), str(path), path.stem, content)
+        yield Text(str(path), str(path), path.stem, _plain_text(content, str(path), markup))
+
+
+def _plain_text(content: str, name: str, markup: Optional[Callable[[str], None]]) -> str:
+    if markup is None:
+        return content
+    parsed = parse(content, name)
+    for problem in parsed.problems:
+        markup(str(problem))
+    return parsed.text
 
 
 def _strip_bom(text: str) -> str:

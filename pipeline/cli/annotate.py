@@ -19,7 +19,15 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                    formatter_class=HelpFormatter)
     annotate.add_argument("model", help="pipeline folder or installed package name")
     annotate.add_argument("inputs", nargs="+", metavar="INPUT",
-                          help=".txt/.html/.htm/.jsonl files, folders of them, or - for stdin")
+                          help=".txt/.html/.htm/.md/.markdown/.jsonl files, folders of them (read "
+                               "recursively), or - for stdin; HTML and Markdown are read as "
+                               "their visible text")
+    annotate.add_argument("--markup-input", action="store_true",
+                          help="read .txt inputs and stdin as bracket markup and annotate their "
+                               "clean text, to set the pipeline's spans against the human ones; "
+                               "markup problems are FILE:LINE:COL lines on stderr, as lint "
+                               "prints them (exit status unchanged). Without it brackets are "
+                               "text, as literal brackets in a policy often are")
     annotate.add_argument("--format", choices=tuple(EXTENSIONS), default="brackets",
                           help="brackets: the markup itself; jsonl: one {id, text, spans} line per "
                                "document; html: a page to read in a browser")
@@ -98,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     n_chars = 0
     try:
-        docs = read_documents(args.inputs, say_error, progress.say if args.verbose else None)
+        docs = read_documents(args.inputs, say_error, progress.say if args.verbose else None,
+                              progress.say if args.markup_input else None)
         for result in annotate(nlp, docs, batch_size=args.batch_size or BATCH_SIZE,
                                n_process=args.n_process,
                                threshold=args.threshold, progress=progress.chars):

@@ -1,2 +1,2 @@
-"""Formats, one module each, reader and writer together: bracket markup, JSONL, HTML, CA4P-483,
-HF datasets, spaCy DocBins."""
+"""Formats, one module each, reader and writer together: bracket markup, JSONL, HTML, Markdown
+(reader only), CA4P-483, HF datasets, spaCy DocBins."""
