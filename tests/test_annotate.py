@@ -176,7 +176,8 @@ def test_html_output_escapes_the_policy(model, tmp_path, capsys):
     assert "&lt;script&gt;alert('收集')&lt;/script&gt;" in out
     assert " &amp; " in out
     assert "<h2>&lt;i&gt;p&lt;/i&gt;</h2>" in out
-    assert 'class="spans"' in out  # a displaCy span figure per line
+    assert '<div class="text"' in out and 'class="legend"' in out
+    assert "<title>x.jsonl</title>" in out and str(tmp_path) not in out  # the file's name, not its path
 
 
 def test_out_dir_names_one_file_per_input(model, tmp_path, capsys, monkeypatch):

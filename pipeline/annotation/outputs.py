@@ -2,7 +2,6 @@
 its module of `formats/`), to stdout or one file per input."""
 from __future__ import annotations
 
-import html
 import sys
 from pathlib import Path
 from typing import Callable, Optional, TextIO
@@ -10,7 +9,7 @@ from typing import Callable, Optional, TextIO
 from .inputs import STDIN
 from ..records import Annotated, Text
 from ..formats.brackets import render
-from ..formats.html import PAGE_HEAD, PAGE_TAIL, to_html
+from ..formats.html import PAGE_TAIL, page_head, to_html
 from ..formats.jsonl import to_jsonl
 
 EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html"}
@@ -71,7 +70,8 @@ class Output:
                 self.say(f"{path}: error: cannot write ({err.strerror})")
                 return None
         if self.fmt == "html":
-            stream.write(PAGE_HEAD.format(title=html.escape(doc.source)))
+            # Named after the input file, not the path it was read from.
+            stream.write(page_head(doc.name if doc.source == STDIN else Path(doc.source).name))
         return stream
 
     def _path(self, doc: Text) -> Path:

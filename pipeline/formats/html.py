@@ -1,19 +1,23 @@
-"""HTML: the visible text of a page (reading), and annotations as a displaCy page (writing).
+"""HTML: the visible text of a page (reading), and annotations as a page to read (writing).
 
 Reading needs the standard library only. Script, style and comments are dropped, entities decoded, whitespace collapsed as a
 browser does (kept verbatim inside <pre>/<textarea>), and block elements end lines, so a
 policy saved from a web page splits into the same paragraphs as one saved as text.
+
+Writing shows the text exactly as written, each span a <mark> nested in those around it
+(a crossing span cut into fragments), its label drawn by CSS and never part of the text.
 """
 from __future__ import annotations
 
 import html
 import re
+import zlib
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import List
+from typing import Iterable, List, Optional, Union
 
-from spacy import displacy
-
-from ..records import Annotated, Span
+from ..records import Annotated
+from ..schema import LABELS, MEANINGS
 
 # Elements whose content is never shown on the page.
 _HIDDEN = frozenset({"script", "style", "template", "title"})
@@ -97,43 +101,114 @@ def visible_text(page: str) -> str:
     return "".join(parser.pieces).strip("\n")
 
 
-COLORS = {"ACTOR": "#f4a261", "ACTION": "#e76f51", "DATA": "#2a9d8f", "CONTEXT": "#8ab17d"}
+# Colours follow the order of MEANINGS (the schema's labels, then CA4P-483's others), so a
+# label keeps its colour from page to page; any other label is given one by a stable hash.
+_PALETTE = ("#d97706", "#dc2626", "#0d9488", "#2563eb", "#9333ea", "#db2777", "#65a30d",
+            "#0891b2", "#4f46e5", "#78716c")
+_COLORS = {label: _PALETTE[i % len(_PALETTE)] for i, label in enumerate(MEANINGS)}
+
+# Labels are generated content (::before), which innerText and copying leave out, so the
+# text reads exactly as written; each mark's underline sits below those of the marks it holds,
+# up to 8 deep, so that a page of every candidate (threshold 0) keeps lines of a usable height.
+_STYLE = """
+body { margin: 2rem; color: #222; font-size: 16px;
+  font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "PingFang SC", "Microsoft YaHei", sans-serif; }
+.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; }
+.key, mark.span[data-label]::before { color: #fff; background: var(--c); border-radius: 3px;
+  font-weight: 600; padding: 0 .3em; }
+.text { white-space: pre-wrap; line-height: calc(2.1em + min(var(--depth), 8) * 4px); }
+mark.span { color: inherit; background: color-mix(in srgb, var(--c) 14%, transparent);
+  border-bottom: 2px solid var(--c); padding-bottom: calc(min(var(--h) - 1, 7) * 4px); }
+mark.span[data-label]::before { content: attr(data-label); font-size: .6em; margin-right: .2em;
+  vertical-align: .35em; line-height: 1.2; }
+"""
+
+
+def label_color(label: str) -> str:
+    """The colour of `label`: fixed for the labels of the schema, stable for any other."""
+    return _COLORS.get(label) or _PALETTE[zlib.crc32(label.encode("utf-8")) % len(_PALETTE)]
+
+
+def page_head(title: str) -> str:
+    """The start of a page named `title`: its style, heading and the legend of the schema's labels."""
+    title = html.escape(title)
+    return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+            f"<h1>{title}</h1>\n{_legend(LABELS)}")
+
+
+PAGE_TAIL = "</body>\n</html>\n"
 
 
 def to_html(result: Annotated) -> str:
-    """A displaCy span figure of the document, one line of text per block."""
-    text = result.doc.text
-    lines = []
-    spans = iter(result.spans)
-    span = next(spans, None)
-    start = 0
-    for line in text.split("\n"):
-        end = start + len(line)
-        own = []
-        while span is not None and span.start < end + 1:
-            own.append(span)
-            span = next(spans, None)
-        lines.append(_line_tokens(line, start, own))
-        start = end + 1
-    # displaCy escapes token text but not labels or titles, so those are escaped here.
-    figure = displacy.render(lines, style="span", manual=True, jupyter=False,
-                             options={"colors": COLORS})
-    return (f'<figure style="margin-bottom: 4rem">\n<h2>{html.escape(result.doc.doc_id)}</h2>\n'
-            f"{figure}\n</figure>\n")
+    """One document's section: its id, a legend of any label outside the schema, its marked text."""
+    extra = sorted({span.label for span in result.spans} - set(LABELS))
+    marked, depth = _render(_tree(result), result)
+    return (f'<section class="doc">\n<h2>{html.escape(result.doc.doc_id)}</h2>\n'
+            f"{_legend(extra) if extra else ''}"
+            f'<div class="text" style="--depth:{depth}">{marked}</div>\n</section>\n')
 
 
-def _line_tokens(line: str, start: int, spans: List[Span]) -> dict:
-    # Tokens cut at span edges only: every token is then inside the same spans throughout,
-    # and displaCy, which joins tokens with spaces, adds the fewest of them.
-    edges = sorted({0, len(line)} | {s.start - start for s in spans} | {s.end - start for s in spans})
-    index = {edge: i for i, edge in enumerate(edges)}
-    tokens = [line[a:b] for a, b in zip(edges, edges[1:])]
-    return {"text": line, "tokens": tokens, "spans": [
-        {"start_token": index[s.start - start], "end_token": index[s.end - start],
-         "label": html.escape(s.label)} for s in spans]}
+def _legend(labels: Iterable[str]) -> str:
+    items = "".join(f'<li><span class="key" style="--c:{label_color(label)}">{html.escape(label)}'
+                    f"</span> {html.escape(MEANINGS.get(label, ''))}</li>" for label in labels)
+    return f'<ul class="legend">{items}</ul>\n'
 
 
-PAGE_HEAD = ('<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-              "<title>{title}</title>\n</head>\n<body style=\"font-size: 16px; font-family: "
-              "sans-serif; padding: 2rem\">\n")
-PAGE_TAIL = "</body>\n</html>\n"
+@dataclass
+class _Mark:
+    """One element of the tree: a span's fragment (a crossing span is cut into several)."""
+
+    span: Optional[int]  # index in the result's spans; None for the root
+    first: bool  # the fragment that shows the label
+    children: List[Union[str, "_Mark"]] = field(default_factory=list)
+
+
+def _tree(result: Annotated) -> _Mark:
+    # Walk the cut points with a stack of open elements. A span that ends below the top of
+    # the stack closes the elements above it, and those still running reopen as fragments.
+    spans, text = result.spans, result.doc.text
+    order = sorted(range(len(spans)), key=lambda i: (spans[i].start, -spans[i].end))
+    cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    root = _Mark(None, False)
+    stack, todo = [root], iter(order)
+    nxt = next(todo, None)
+    for here, there in zip(cuts, cuts[1:]):
+        ending = [k for k, mark in enumerate(stack[1:], 1) if spans[mark.span].end == here]
+        if ending:
+            running = [mark for mark in stack[ending[0]:] if spans[mark.span].end > here]
+            del stack[ending[0]:]
+            for mark in running:
+                stack.append(_open(stack[-1], mark.span, False))
+        while nxt is not None and spans[nxt].start == here:
+            stack.append(_open(stack[-1], nxt, True))
+            nxt = next(todo, None)
+        stack[-1].children.append(text[here:there])
+    return root
+
+
+def _open(parent: _Mark, span: int, first: bool) -> _Mark:
+    mark = _Mark(span, first)
+    parent.children.append(mark)
+    return mark
+
+
+def _render(mark: _Mark, result: Annotated) -> tuple[str, int]:
+    """The markup of `mark` and its height: how many marks deep it goes, itself included."""
+    parts, height = [], 0
+    for child in mark.children:
+        if isinstance(child, str):
+            # A CR as a reference survives the parser, which turns a literal "\r\n" into "\n".
+            parts.append(html.escape(child, quote=False).replace("\r", "&#13;"))
+        else:
+            markup, below = _render(child, result)
+            parts.append(markup)
+            height = max(height, below)
+    inner = "".join(parts)
+    if mark.span is None:
+        return inner, height
+    span, score = result.spans[mark.span], result.scores[mark.span]
+    label = html.escape(span.label)
+    shown = f' data-label="{label}"' if mark.first else ""
+    return (f'<mark class="span" style="--c:{label_color(span.label)};--h:{height + 1}" '
+            f'title="{label} {score:.2f}"{shown}>{inner}</mark>', height + 1)
