@@ -31,6 +31,8 @@ SPANS_KEY = "sc"
 # CA4P-483 span classes: their own labels, and the project's (None: no bracket for receivers).
 CA4P_CLASSES: Dict[str, str] = {cls: row["label"] for cls, row in _TABLE["ca4p"].items()}
 CA4P_TO_PROJECT: Dict[str, Optional[str]] = {cls: row.get("project") for cls, row in _TABLE["ca4p"].items()}
+# the name a class has in the authors' character BIO files -> its class
+BIOS_CLASSES: Dict[str, str] = {row["bios"]: cls for cls, row in _TABLE["ca4p"].items()}
 # label -> what it means, for legends and help: the project's labels and the seven.
 MEANINGS: Dict[str, str] = {row["label"]: row["meaning"] for row in _TABLE["labels"]}
 MEANINGS.update({row["label"]: row["meaning"] for row in _TABLE["ca4p"].values() if row["label"] not in MEANINGS})

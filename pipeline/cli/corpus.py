@@ -5,7 +5,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import List, Tuple
 
+from ..gold.sources import FORMATS
+from ..records import Unit
 from ..schema import SCHEMES
 from ._common import HelpFormatter, label_counts
 
@@ -18,7 +21,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                  formatter_class=HelpFormatter)
     corpus.add_argument("sources", nargs="+", help="bracket files/folders, CA4P-483 folders, HF datasets")
     corpus.add_argument("--out", required=True, help="folder for train.spacy, dev.spacy, test.spacy")
-    corpus.add_argument("--format", choices=("auto", "brackets", "ca4p", "hf"), default="auto",
+    corpus.add_argument("--format", choices=FORMATS, default="auto",
                         help="how to read the sources; auto tells them apart by their files")
     corpus.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                         help="project: the 4 bracket labels; ca4p: the dataset's 7 labels")
@@ -29,13 +32,25 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     corpus.add_argument("--hf-out", help="also save a datasets.DatasetDict here")
     corpus.add_argument("--raw-text", help="also write the train split's text, annotated or not, "
                         "as JSONL for spacy pretrain")
+    corpus.add_argument("--leave-out", nargs="+", metavar="GOLD",
+                        help="leave out every unit that contains a text of these gold sources (for "
+                             "example a published test file), compared with whitespace removed")
+    corpus.add_argument("--leave-out-min-chars", type=int, default=8,
+                        help="texts of --leave-out shorter than this are not looked for: a list "
+                             "number or a lone quote mark identifies no paragraph")
+    corpus.add_argument("--all-units", action="store_true",
+                        help="keep units without gold spans too, for a file whose every sentence was "
+                             "annotated (the authors' BIO files); by default they are left out")
+    corpus.add_argument("--whole", metavar="NAME",
+                        help="write every unit to NAME.spacy, unsplit (for a given dev or test file)")
     corpus.add_argument("--skip-missing", action="store_true",
                         help="a source that does not exist is noted and skipped, not an error")
     corpus.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..gold.corpus import CorpusReport, assign_splits, drop_unannotated, training_texts, write_corpus
+    from ..gold.corpus import (CorpusReport, Split, assign_splits, drop_unannotated, training_texts,
+                               write_corpus)
     from ..gold.docs import blank_pipeline
     from ..gold.sources import gather
 
@@ -51,12 +66,16 @@ def run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     for problem in gathered.problems:
         print(problem, file=sys.stderr)
-    units, unannotated = drop_unannotated(gathered.units)
+    if args.leave_out:
+        gathered.units, left_out = _leave_out(gathered.units, args)
+        gathered.dropped["in a --leave-out text"] += sum(len(u.spans) for u in left_out)
+    units, unannotated = (gathered.units, 0) if args.all_units else drop_unannotated(gathered.units)
     if not units:
         print("privspan corpus: error: no annotated units in the sources", file=sys.stderr)
         return 1
     try:
-        split = assign_splits(units, args.dev, args.test, args.seed)
+        split = Split({args.whole: units}, "none") if args.whole else assign_splits(
+            units, args.dev, args.test, args.seed)
     except ValueError as err:
         print(f"privspan corpus: error: {err}", file=sys.stderr)
         return 1
@@ -74,9 +93,9 @@ def run(args: argparse.Namespace) -> int:
     written = sum(report.spans.values())
     labels = SCHEMES[args.labels].labels
     align = report.alignment
-    print(f"documents: {report.documents} (split by {split.by}"
+    print(f"documents: {report.documents} ({'not split' if args.whole else 'split by ' + split.by}"
           f"{'; too few documents to split by document' if split.by == 'line' else ''})")
-    if report.documents < FEW_DOCUMENTS:
+    if report.documents < FEW_DOCUMENTS and not args.whole:
         print(f"note: {report.documents} document(s) are far too few for a useful model: a model "
               "trained on this corpus is a demo")
     print("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
@@ -95,3 +114,22 @@ def run(args: argparse.Namespace) -> int:
           + (f"; training text to {args.raw_text}" if args.raw_text else "")
           + f" in {time.perf_counter() - started:.1f} s")
     return 1 if gathered.errors or (args.strict and n_errors) else 0
+
+
+
+def _leave_out(units: List[Unit], args: argparse.Namespace) -> Tuple[List[Unit], List[Unit]]:
+    """(kept, left out): whether a unit contains a text of `--leave-out`; says how many went."""
+    from ..gold.corpus import without_sentences
+    from ..gold.sources import gather
+
+    given = gather(args.leave_out, "auto", args.labels)
+    for error in given.errors:
+        print(error, file=sys.stderr)
+    texts = [u.text for u in given.units]
+    looked_for = [t for t in texts if len("".join(t.split())) >= args.leave_out_min_chars]
+    kept, left_out = without_sentences(units, looked_for, args.leave_out_min_chars)
+    print(f"left out: {len(left_out)} unit(s) holding {sum(len(u.spans) for u in left_out)} gold "
+          f"span(s), which contain one of {len(set(looked_for))} text(s) of "
+          f"{', '.join(args.leave_out)} ({len(texts) - len(looked_for)} shorter than "
+          f"{args.leave_out_min_chars} characters not looked for)")
+    return kept, left_out

@@ -26,6 +26,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                           help="how to read the gold; auto tells the sources apart by their files")
     evaluate.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                           help="label scheme for reading CA4P-483 and ordering the report")
+    evaluate.add_argument("--flat", action="store_true",
+                          help="score a flat decoding, the best-scored spans that overlap no better "
+                               "one, for gold that cannot nest (BIO files)")
     evaluate.add_argument("--trim-edges", nargs="+", metavar="CORPUS.spacy",
                           help="also score exact match with the edge words whose inclusion varies in "
                                "these gold files (the train split) trimmed from both sides")
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
               "another tool?); scoring against their token-aligned spans", file=sys.stderr)
     labels = SCHEMES[args.labels].labels
     edge_words = varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
-    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words)
+    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words, args.flat)
     print(format_report(report, args.markdown))
     if args.output:
         try:

@@ -5,7 +5,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterable, Iterator, List, Set, Tuple
 
 from spacy.language import Language
 from spacy.tokens import DocBin
@@ -100,3 +100,45 @@ def drop_unannotated(units: List[Unit]) -> Tuple[List[Unit], int]:
     """
     kept = [u for u in units if u.spans]
     return kept, len(units) - len(kept)
+
+
+def without_sentences(units: List[Unit], sentences: Iterable[str],
+                      window: int = 8) -> Tuple[List[Unit], List[Unit]]:
+    """(kept, left out): a unit is left out when it contains one of `sentences`.
+
+    Sentences shorter than `window` characters are the caller's to filter: a list number
+    or a lone quote mark would be found in half the corpus.
+
+    Texts are compared with whitespace removed, since the same sentence can be split or
+    spaced differently in two releases of one corpus. Every window of a unit's text is
+    looked up in a table of the sentences' first `window` characters, so the cost follows
+    the characters of the units, not units times sentences.
+    """
+    by_head: Dict[str, List[str]] = {}
+    short: Dict[int, Set[str]] = {}
+    for sentence in {_squeeze(s) for s in sentences}:
+        if len(sentence) >= window:
+            by_head.setdefault(sentence[:window], []).append(sentence)
+        elif sentence:
+            short.setdefault(len(sentence), set()).add(sentence)
+    kept: List[Unit] = []
+    left_out: List[Unit] = []
+    for unit in units:
+        text = _squeeze(unit.text)
+        (left_out if _contains_any(text, by_head, short, window) else kept).append(unit)
+    return kept, left_out
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _contains_any(text: str, by_head: Dict[str, List[str]], short: Dict[int, Set[str]],
+                  window: int) -> bool:
+    for i in range(len(text)):
+        for sentence in by_head.get(text[i:i + window], ()):
+            if text.startswith(sentence, i):
+                return True
+        if any(text[i:i + n] in found for n, found in short.items()):
+            return True
+    return False

@@ -1,4 +1,5 @@
-"""Every gold source (bracket files, CA4P-483 folders, HF datasets) read into units.
+"""Every gold source (bracket files, CA4P-483 folders, HF datasets, character BIO files)
+read into units.
 
 The counts kept here make the corpus report add up: annotations read = spans written +
 spans dropped, each drop with its reason.
@@ -13,9 +14,10 @@ from typing import Iterable, List
 from ..formats.brackets import parse
 from ..problems import InputError, Problem
 from ..files import collect_files, read_text
+from ..formats.bios import SUFFIXES as BIOS_SUFFIXES
 from ..records import Document, Unit, split_units
 
-FORMATS = ("auto", "brackets", "ca4p", "hf")
+FORMATS = ("auto", "brackets", "ca4p", "hf", "bios")
 
 
 @dataclass
@@ -39,6 +41,8 @@ def detect_format(path: Path) -> str:
         return "ca4p"
     if path.is_dir() and any((path / name).exists() for name in ("dataset_dict.json", "dataset_info.json")):
         return "hf"
+    if path.suffix.lower() in BIOS_SUFFIXES:
+        return "bios"
     return "brackets"
 
 
@@ -57,6 +61,8 @@ def gather(sources: Iterable[str | Path], fmt: str = "auto", scheme: str = "proj
             _gather_ca4p(gathered, path, scheme)
         elif kind == "hf":
             _gather_hf(gathered, path)
+        elif kind == "bios":
+            _gather_bios(gathered, path, scheme)
         else:
             _gather_brackets(gathered, path, strict)
     return gathered
@@ -103,3 +109,21 @@ def _gather_hf(gathered: Gathered, path: Path) -> None:
     gathered.units.extend(units)
     gathered.documents += len({u.doc_id for u in units})
     gathered.read += sum(len(u.spans) for u in units)
+
+
+def _gather_bios(gathered: Gathered, path: Path, scheme: str) -> None:
+    from ..formats.bios import read_bios
+
+    files, errors = collect_files([path], BIOS_SUFFIXES)
+    gathered.errors.extend(errors)
+    for file in files:
+        try:
+            result = read_bios(file, scheme)
+        except InputError as err:
+            gathered.errors.append(str(err))
+            continue
+        gathered.problems.extend(result.problems)
+        gathered.read += result.read
+        gathered.dropped.update(result.dropped)
+        gathered.units.extend(result.units)
+        gathered.documents += 1

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+import numpy
 from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
@@ -28,7 +29,7 @@ from ..gold.sources import Gathered, gather
 from ..records import Span, Unit
 
 NONE = "(none)"  # confusion column: no prediction at the gold span's edges
-FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf")
+FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf", "bios")
 
 # (gold spans, predicted spans) of one unit
 Pair = Tuple[Sequence[Span], Sequence[Span]]
@@ -227,10 +228,22 @@ def spans_component(nlp: Language) -> Tuple[str, List[str]]:
     raise InputError("error: the pipeline has no component that writes doc.spans (no spans_key)")
 
 
+def flat(spans: Sequence[Span], scores: Sequence[float]) -> List[Span]:
+    """The best-scored spans that overlap no better-scored one: a decoding for flat gold
+    (BIO files cannot nest), where the model's nested spans would count as wrong."""
+    kept: List[Span] = []
+    for _, span in sorted(zip(scores, spans), key=lambda pair: -pair[0]):
+        if not any(_overlaps(span, other) for other in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
 def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: int = 64,
-            edge_words: Optional[EdgeWords] = None) -> Tuple[List[List[Span]], Counter, List[Pair]]:
-    """Predicted spans per unit, per label the gold spans not on the model's token edges,
-    and with `edge_words` each unit's (gold, predicted) spans with those words trimmed.
+            edge_words: Optional[EdgeWords] = None,
+            flatten: bool = False) -> Tuple[List[List[Span]], Counter, List[Pair]]:
+    """Predicted spans per unit (with `flatten`, their `flat` decoding), per label the gold
+    spans not on the model's token edges, and with `edge_words` each unit's (gold,
+    predicted) spans with those words trimmed.
 
     The model only ever predicts token spans, so such a gold span cannot be matched exactly.
     """
@@ -238,7 +251,12 @@ def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: in
     unaligned: Counter = Counter()
     trimmed: List[Pair] = []
     for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=batch_size)):
-        predictions.append([Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, [])])
+        group = doc.spans.get(spans_key, [])
+        spans = [Span(s.start_char, s.end_char, s.label_) for s in group]
+        if flatten:
+            # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
+            spans = flat(spans, numpy.ravel(group.attrs["scores"]).tolist() if spans else [])
+        predictions.append(spans)
         unaligned.update(g.label for g in unit.spans if doc.char_span(g.start, g.end) is None)
         if edge_words is not None:
             trimmed.append((trim_edges(unit.spans, doc, edge_words),
@@ -247,7 +265,8 @@ def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: in
 
 
 def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_units: bool = False,
-             spans_key: Optional[str] = None, edge_words: Optional[EdgeWords] = None) -> dict:
+             spans_key: Optional[str] = None, edge_words: Optional[EdgeWords] = None,
+             flatten: bool = False) -> dict:
     """Predict on the units' texts and score against their gold spans.
 
     Unless `all_units`, only units with gold spans are scored: annotators marked
@@ -257,9 +276,10 @@ def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_un
     """
     key = spans_key or spans_component(nlp)[0]
     scoped = list(units) if all_units else [u for u in units if u.spans]
-    predictions, unaligned, trimmed = predict(nlp, scoped, key, edge_words=edge_words)
+    predictions, unaligned, trimmed = predict(nlp, scoped, key, edge_words=edge_words, flatten=flatten)
     report = score([(u.spans, p) for u, p in zip(scoped, predictions)], labels,
                    "all-units" if all_units else "annotated-units")
+    report["decoding"] = "flat" if flatten else "spans"
     report["unaligned_gold"] = {label: unaligned[label] for label in _ordered(labels, unaligned)}
     if edge_words is not None:
         report["exact_edges_trimmed"] = summarize(exact_match(trimmed), labels)
@@ -284,7 +304,7 @@ def format_report(report: dict, markdown: bool = False) -> str:
     matrix_head = ["gold \\ pred", *labels, NONE]
     matrix = [[gold, *(report["confusion"].get(gold, {}).get(pred, 0) for pred in matrix_head[1:])]
               for gold in labels if gold in report["confusion"]]
-    lines = [f"scope: {report['scope']}, {report['units']} unit(s); "
+    lines = [f"scope: {report['scope']}, {report['units']} unit(s), {report['decoding']} decoding; "
              "unaligned = gold spans not on token edges (exact match impossible)", "",
              *_table(head, rows, markdown), "",
              "confusion at identical edges (rows gold, columns predicted):", "",

@@ -1,0 +1,125 @@
+"""Character BIO files as gold (the dataset authors' dev and test files), leaving their
+sentences out of a training corpus, and the flat decoding they are scored with."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.tokens import DocBin
+
+from pipeline.cli import main
+from pipeline.formats.bios import read_bios
+from pipeline.gold.corpus import without_sentences
+from pipeline.gold.docs import blank_pipeline
+from pipeline.measure.evaluate import flat
+from pipeline.records import Span, Unit
+
+
+def bios(*sentences: list) -> str:
+    return "".join("".join(f"{char}\t{tag}\n" for char, tag in sentence) + "\n" for sentence in sentences)
+
+
+def tagged(text: str, tags: str) -> list:
+    return list(zip(text, tags.split()))
+
+
+SENTENCE = tagged("我们收集您的手机号", "B-handler I-handler B-collect I-collect O O B-data I-data I-data")
+
+
+def test_spans_and_labels_through_the_schema(tmp_path):
+    path = tmp_path / "test.char.bios"
+    path.write_text(bios(SENTENCE, tagged("向第三方", "O B-subjects I-subjects I-subjects")), encoding="utf-8")
+    seven = read_bios(path, "ca4p")
+    assert [u.text for u in seven.units] == ["我们收集您的手机号", "向第三方"]
+    assert [u.line for u in seven.units] == [1, 11]
+    assert seven.units[0].spans == [Span(0, 2, "ACTOR"), Span(2, 4, "COLLECT"), Span(6, 9, "DATA")]
+    assert seven.units[1].spans == [Span(1, 4, "RECEIVER")]
+    project = read_bios(path, "project")
+    assert project.units[0].spans == [Span(0, 2, "ACTOR"), Span(2, 4, "ACTION"), Span(6, 9, "DATA")]
+    assert project.units[1].spans == []
+    assert project.read == 4 and project.dropped == {"receiver (no label in this scheme)": 1}
+
+
+def test_sequence_errors_are_located_counted_and_read_as_fastnlp_reads_them(tmp_path):
+    path = tmp_path / "x.bios"
+    # I- with no B-, a label change inside a span, S- and E- (BIOES), an unknown tag
+    path.write_text(bios(tagged("您的手机号码", "I-data I-data O B-data I-purpose E-purpose"),
+                         tagged("我们用", "S-handler X-y B-collect")), encoding="utf-8")
+    result = read_bios(path, "ca4p")
+    assert result.units[0].spans == [Span(0, 2, "DATA"), Span(3, 4, "DATA"), Span(4, 6, "PURPOSE")]
+    assert result.units[1].spans == [Span(0, 1, "ACTOR"), Span(2, 3, "COLLECT")]
+    assert result.sequence_errors == 2
+    assert [str(p) for p in result.problems] == [
+        f"{path}:1:1: warning: sequence: I-data after no open span; read as the start of a span, "
+        "as fastNLP reads it",
+        f"{path}:5:1: warning: sequence: I-purpose after a span of another label; read as the start "
+        "of a span, as fastNLP reads it",
+        f"{path}:9:1: error: bad-tag: tag 'X-y' is none of O, B-x, I-x, E-x, S-x; read as O",
+    ]
+
+
+def test_bad_lines_are_reported_and_the_rest_read(tmp_path):
+    path = tmp_path / "x.bios"
+    path.write_text("我\tB-handler\n们\tI-handler\nno tab here\n\n收\tB-collect\n", encoding="utf-8")
+    result = read_bios(path)
+    assert [u.text for u in result.units] == ["我们", "收"]
+    assert [str(p) for p in result.problems] == [
+        f"{path}:3:1: error: bad-line: expected one character, a tab and a tag; line skipped"]
+
+
+def test_units_holding_a_given_sentence_are_left_out():
+    units = [Unit("a", 1, "第一段。我们收集您的 手机号，用于注册。"), Unit("a", 2, "我们不会出售您的信息。"),
+             Unit("b", 1, "我们收集您的手机")]
+    kept, left_out = without_sentences(units, ["我们收集您的手机号，", "与此无关的一句话"], window=8)
+    assert [u.id for u in left_out] == ["a:1"]  # whitespace does not hide it
+    assert [u.id for u in kept] == ["a:2", "b:1"]  # a part of the sentence is not the sentence
+
+
+def test_corpus_leaves_out_the_test_sentences_and_writes_a_given_file_whole(tmp_path, capsys):
+    pool = tmp_path / "pool.txt"
+    pool.write_text("(我们)[收集]您的<手机号>。\n(我们)[共享]<位置信息>给第三方。\n(我们)[使用]<设备信息>。\n",
+                    encoding="utf-8")
+    test = tmp_path / "test.char.bios"
+    test.write_text(bios(SENTENCE, tagged("没有任何标注的一句话", "O " * 10)), encoding="utf-8")
+    code = main(["corpus", str(pool), "--leave-out", str(test), "--dev", "0", "--out", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "left out: 1 unit(s) holding 3 gold span(s)" in out
+    assert "annotations read: 9 = written 6 + dropped 3; in a --leave-out text: 3" in out
+    vocab = blank_pipeline().vocab
+    train = [doc.text for doc in DocBin().from_disk(tmp_path / "c" / "train.spacy").get_docs(vocab)]
+    assert train == ["(我们)[共享]<位置信息>给第三方。".translate(str.maketrans("", "", "()[]<>")),
+                     "我们使用设备信息。"]
+
+    code = main(["corpus", str(test), "--labels", "ca4p", "--all-units", "--whole", "test",
+                 "--out", str(tmp_path / "c")])
+    assert code == 0
+    docs = list(DocBin().from_disk(tmp_path / "c" / "test.spacy").get_docs(vocab))
+    assert [len(doc.spans["sc"]) for doc in docs] == [3, 0]  # the sentence without spans is kept
+
+
+def test_flat_decoding_keeps_the_best_scored_of_overlapping_spans():
+    spans = [Span(0, 10, "PURPOSE"), Span(2, 4, "DATA"), Span(5, 8, "DATA"), Span(12, 14, "ACTOR")]
+    assert flat(spans, [0.6, 0.9, 0.5, 0.7]) == [Span(2, 4, "DATA"), Span(5, 8, "DATA"), Span(12, 14, "ACTOR")]
+    assert flat(spans, [0.95, 0.9, 0.5, 0.7]) == [Span(0, 10, "PURPOSE"), Span(12, 14, "ACTOR")]
+
+
+def test_evaluate_reads_a_bios_file_and_scores_every_sentence(tiny_model: Path, tmp_path, capsys):
+    test = tmp_path / "test.char.bios"
+    test.write_text(bios(SENTENCE, tagged("没有任何标注的一句话", "O " * 10)), encoding="utf-8")
+    for decoding in ([], ["--flat"]):
+        code = main(["evaluate", str(tiny_model), str(test), "--all-units", *decoding])
+        out = capsys.readouterr().out
+        assert code == 0
+        assert out.startswith(f"scope: all-units, 2 unit(s), {'flat' if decoding else 'spans'} decoding")
+
+
+@pytest.mark.parametrize("name", ["dev", "test"])
+def test_the_authors_files_read_whole(ca4p_dir: Path, name: str):
+    result = read_bios(ca4p_dir / "train_dev_test" / f"{name}.char.bios", "ca4p")
+    # The README of the files: 2,059 and 1,842 sentences; test has 6,146 spans by B-/S- tags,
+    # and 5 more that start with an I- (sequence errors), as fastNLP counts them.
+    assert len(result.units) == {"dev": 2059, "test": 1842}[name]
+    if name == "test":
+        assert result.read == 6146 + result.sequence_errors and result.sequence_errors == 5
+    assert all(p.severity == "warning" for p in result.problems)
