@@ -123,3 +123,17 @@ def test_the_authors_files_read_whole(ca4p_dir: Path, name: str):
     if name == "test":
         assert result.read == 6146 + result.sequence_errors and result.sequence_errors == 5
     assert all(p.severity == "warning" for p in result.problems)
+
+
+def test_no_sentence_of_the_authors_test_file_survives_in_the_paper_train_split(ca4p_dir: Path, tmp_path, capsys):
+    files = [ca4p_dir / "train_dev_test" / f"{name}.char.bios" for name in ("dev", "test")]
+    code = main(["corpus", str(ca4p_dir), "--labels", "ca4p", "--leave-out", *map(str, files),
+                 "--dev", "0", "--out", str(tmp_path)])
+    assert code == 0
+    squeeze = "".join
+    train = [squeeze(doc.text.split()) for doc in
+             DocBin().from_disk(tmp_path / "train.spacy").get_docs(blank_pipeline().vocab)]
+    sentences = {squeeze(u.text.split()) for u in read_bios(files[1]).units}
+    looked_for = [s for s in sentences if len(s) >= 8]
+    pool = "\n".join(train)
+    assert looked_for and not [s for s in looked_for if s in pool]
