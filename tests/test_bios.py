@@ -137,3 +137,24 @@ def test_no_sentence_of_the_authors_test_file_survives_in_the_paper_train_split(
     looked_for = [s for s in sentences if len(s) >= 8]
     pool = "\n".join(train)
     assert looked_for and not [s for s in looked_for if s in pool]
+
+
+def test_spans_cut_at_list_commas_into_their_pieces():
+    from pipeline.records import cut_at
+
+    text = "收集您的姓名、 性别（可选）和、"
+    spans = [Span(4, 15, "DATA"), Span(0, 2, "COLLECT"), Span(15, 16, "DATA")]
+    # pieces trimmed of whitespace; a span of cut characters alone has none
+    assert cut_at(text, spans, "、（）") == [
+        [Span(4, 6, "DATA"), Span(8, 10, "DATA"), Span(11, 13, "DATA"), Span(14, 15, "DATA")],
+        [Span(0, 2, "COLLECT")], []]
+
+
+def test_corpus_cut_at_keeps_the_count_adding_up(tmp_path, capsys):
+    source = tmp_path / "p.txt"
+    source.write_text("(我们)[收集]<姓名、性别、电话>和<、>\n", encoding="utf-8")
+    code = main(["corpus", str(source), "--cut-at", "、", "--dev", "0", "--out", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("annotations read: 4 + 2 pieces cut off by --cut-at = written 5 + dropped 1; "
+            "only --cut-at characters: 1") in out

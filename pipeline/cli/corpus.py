@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-from ..gold.sources import FORMATS
+from ..gold.sources import FORMATS, Gathered
 from ..records import Unit
 from ..schema import SCHEMES
 from ._common import HelpFormatter, label_counts
@@ -38,6 +38,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     corpus.add_argument("--leave-out-min-chars", type=int, default=8,
                         help="texts of --leave-out shorter than this are not looked for: a list "
                              "number or a lone quote mark identifies no paragraph")
+    corpus.add_argument("--cut-at", metavar="CHARS",
+                        help="cut every gold span at these characters into its pieces (the "
+                             "authors' BIO files never let a span run across 、，；：（）)")
     corpus.add_argument("--all-units", action="store_true",
                         help="keep units without gold spans too, for a file whose every sentence was "
                              "annotated (the authors' BIO files); by default they are left out")
@@ -66,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     for problem in gathered.problems:
         print(problem, file=sys.stderr)
+    added = _cut(gathered, args.cut_at) if args.cut_at else 0
     if args.leave_out:
         gathered.units, left_out = _leave_out(gathered.units, args)
         gathered.dropped["in a --leave-out text"] += sum(len(u.spans) for u in left_out)
@@ -104,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"misaligned with tokens: expanded to token edges {sum(align.expanded.values())} "
           f"({label_counts(align.expanded, labels)}), dropped {sum(align.dropped.values())}")
     dropped = gathered.dropped + align.dropped
-    print(f"annotations read: {gathered.read} = written {written} + dropped {sum(dropped.values())}"
+    print(f"annotations read: {gathered.read}{f' + {added} pieces cut off by --cut-at' if added else ''} "
+          f"= written {written} + dropped {sum(dropped.values())}"
           + "".join(f"; {reason}: {n}" for reason, n in sorted(dropped.items())))
     n_errors = sum(p.is_error for p in gathered.problems)
     print(f"problems: {n_errors} error(s), {len(gathered.problems) - n_errors} warning(s); "
@@ -115,6 +120,24 @@ def run(args: argparse.Namespace) -> int:
           + f" in {time.perf_counter() - started:.1f} s")
     return 1 if gathered.errors or (args.strict and n_errors) else 0
 
+
+
+def _cut(gathered: Gathered, chars: str) -> int:
+    """Cut every gold span at `chars`; the pieces added beyond one a span (drops are counted)."""
+    from ..records import cut_at
+
+    added = 0
+    for unit in gathered.units:
+        pieces = cut_at(unit.text, unit.spans, chars)
+        kept = sorted({piece for span_pieces in pieces for piece in span_pieces})
+        added += sum(len(p) - 1 for p in pieces if p)
+        gathered.dropped["only --cut-at characters"] += sum(not p for p in pieces)
+        gathered.dropped["the same as another span after --cut-at"] += sum(map(len, pieces)) - len(kept)
+        unit.spans = kept
+    for reason in ("only --cut-at characters", "the same as another span after --cut-at"):
+        if not gathered.dropped[reason]:
+            del gathered.dropped[reason]
+    return added
 
 
 def _leave_out(units: List[Unit], args: argparse.Namespace) -> Tuple[List[Unit], List[Unit]]:

@@ -29,6 +29,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--flat", action="store_true",
                           help="score a flat decoding, the best-scored spans that overlap no better "
                                "one, for gold that cannot nest (BIO files)")
+    evaluate.add_argument("--cut-at", metavar="CHARS", default="",
+                          help="cut every predicted span at these characters into its pieces, before "
+                               "any --flat (for gold that never lets a span run across them)")
     evaluate.add_argument("--trim-edges", nargs="+", metavar="CORPUS.spacy",
                           help="also score exact match with the edge words whose inclusion varies in "
                                "these gold files (the train split) trimmed from both sides")
@@ -65,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
               "another tool?); scoring against their token-aligned spans", file=sys.stderr)
     labels = SCHEMES[args.labels].labels
     edge_words = varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
-    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words, args.flat)
+    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words, args.flat,
+                      args.cut_at)
     print(format_report(report, args.markdown))
     if args.output:
         try:

@@ -26,7 +26,7 @@ from ..problems import InputError
 from ..files import collect_files
 from ..formats.docbin import read_docbin
 from ..gold.sources import Gathered, gather
-from ..records import Span, Unit
+from ..records import Span, Unit, cut_at
 
 NONE = "(none)"  # confusion column: no prediction at the gold span's edges
 FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf", "bios")
@@ -239,11 +239,11 @@ def flat(spans: Sequence[Span], scores: Sequence[float]) -> List[Span]:
 
 
 def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: int = 64,
-            edge_words: Optional[EdgeWords] = None,
-            flatten: bool = False) -> Tuple[List[List[Span]], Counter, List[Pair]]:
-    """Predicted spans per unit (with `flatten`, their `flat` decoding), per label the gold
-    spans not on the model's token edges, and with `edge_words` each unit's (gold,
-    predicted) spans with those words trimmed.
+            edge_words: Optional[EdgeWords] = None, flatten: bool = False,
+            cut: str = "") -> Tuple[List[List[Span]], Counter, List[Pair]]:
+    """Predicted spans per unit (cut at the characters `cut`, then with `flatten` their
+    `flat` decoding), per label the gold spans not on the model's token edges, and with
+    `edge_words` each unit's (gold, predicted) spans with those words trimmed.
 
     The model only ever predicts token spans, so such a gold span cannot be matched exactly.
     """
@@ -253,10 +253,15 @@ def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: in
     for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=batch_size)):
         group = doc.spans.get(spans_key, [])
         spans = [Span(s.start_char, s.end_char, s.label_) for s in group]
+        # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
+        scores = numpy.ravel(group.attrs["scores"]).tolist() if spans and (flatten or cut) else []
+        if cut:
+            pieces = cut_at(unit.text, spans, cut)
+            scores = [score for score, p in zip(scores, pieces) for _ in p]
+            spans = [piece for p in pieces for piece in p]
         if flatten:
-            # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
-            spans = flat(spans, numpy.ravel(group.attrs["scores"]).tolist() if spans else [])
-        predictions.append(spans)
+            spans = flat(spans, scores)
+        predictions.append(sorted(set(spans)))
         unaligned.update(g.label for g in unit.spans if doc.char_span(g.start, g.end) is None)
         if edge_words is not None:
             trimmed.append((trim_edges(unit.spans, doc, edge_words),
@@ -266,7 +271,7 @@ def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: in
 
 def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_units: bool = False,
              spans_key: Optional[str] = None, edge_words: Optional[EdgeWords] = None,
-             flatten: bool = False) -> dict:
+             flatten: bool = False, cut: str = "") -> dict:
     """Predict on the units' texts and score against their gold spans.
 
     Unless `all_units`, only units with gold spans are scored: annotators marked
@@ -276,10 +281,10 @@ def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_un
     """
     key = spans_key or spans_component(nlp)[0]
     scoped = list(units) if all_units else [u for u in units if u.spans]
-    predictions, unaligned, trimmed = predict(nlp, scoped, key, edge_words=edge_words, flatten=flatten)
+    predictions, unaligned, trimmed = predict(nlp, scoped, key, edge_words=edge_words, flatten=flatten, cut=cut)
     report = score([(u.spans, p) for u, p in zip(scoped, predictions)], labels,
                    "all-units" if all_units else "annotated-units")
-    report["decoding"] = "flat" if flatten else "spans"
+    report["decoding"] = ("flat" if flatten else "spans") + (f", cut at {cut}" if cut else "")
     report["unaligned_gold"] = {label: unaligned[label] for label in _ordered(labels, unaligned)}
     if edge_words is not None:
         report["exact_edges_trimmed"] = summarize(exact_match(trimmed), labels)
