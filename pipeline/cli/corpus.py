@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-from ..gold.sources import FORMATS, Gathered
+from ..gold.sources import FORMATS, Gathered, gather
 from ..records import Unit
 from ..schema import SCHEMES
 from ._common import HelpFormatter, label_counts
@@ -55,7 +55,6 @@ def run(args: argparse.Namespace) -> int:
     from ..gold.corpus import (CorpusReport, Split, assign_splits, drop_unannotated, training_texts,
                                write_corpus)
     from ..gold.docs import blank_pipeline
-    from ..gold.sources import gather
 
     started = time.perf_counter()
     sources = args.sources
@@ -143,7 +142,6 @@ def _cut(gathered: Gathered, chars: str) -> int:
 def _leave_out(units: List[Unit], args: argparse.Namespace) -> Tuple[List[Unit], List[Unit]]:
     """(kept, left out): whether a unit contains a text of `--leave-out`; says how many went."""
     from ..gold.corpus import without_sentences
-    from ..gold.sources import gather
 
     given = gather(args.leave_out, "auto", args.labels)
     for error in given.errors:
