@@ -25,3 +25,9 @@ class Problem:
 
 class InputError(Exception):
     """An input that cannot be read at all; the message names it and is shown as is."""
+
+
+def clip(value: object, width: int = 30) -> str:
+    """A value as quoted in a message, cut to `width` characters."""
+    shown = repr(value)
+    return shown if len(shown) <= width else shown[:width - 1] + "…"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
-from ..problems import InputError, Problem
+from ..problems import InputError, Problem, clip
 from ..schema import CA4P_CLASSES, get_scheme
 from ..records import Document, Span
 
@@ -206,7 +206,7 @@ def _map_records(records: list, text: str, label_map: Dict[str, Optional[str]],
             result.problems.append(locator.problem(
                 start, "offsets",
                 f"{where} ({class_id}) [{start}, {end}): annotation text "
-                f"{_clip(record.get('text'))} but the policy has {_clip(text[start:end])}; dropped"))
+                f"{clip(record.get('text'))} but the policy has {clip(text[start:end])}; dropped"))
             continue
         span = Span(start, end, label)
         if span in seen:
@@ -220,8 +220,3 @@ def _map_records(records: list, text: str, label_map: Dict[str, Optional[str]],
 def _line_col(text: str, offset: int) -> Tuple[int, int]:
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
-
-
-def _clip(value: object, width: int = 30) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= width else shown[:width - 1] + "…"
