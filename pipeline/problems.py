@@ -31,3 +31,9 @@ def clip(value: object, width: int = 30) -> str:
     """A value as quoted in a message, cut to `width` characters."""
     shown = repr(value)
     return shown if len(shown) <= width else shown[:width - 1] + "…"
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset of a text, as a Problem locates it."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
