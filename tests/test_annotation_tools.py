@@ -1,6 +1,6 @@
 """Label Studio, doccano and Prodigy: their files written and read, offsets as each tool counts
 them (emoji and U+20000 take two UTF-16 code units), bad records one located line each,
-and brackets -> each format -> brackets unchanged."""
+convert between them, and brackets -> each format -> brackets unchanged."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.cli import main
 from pipeline.formats import brackets, doccano, jsonl, labelstudio, prodigy
 from pipeline.formats.tasks import Offsets, detect
 from pipeline.gold.docs import blank_pipeline
@@ -27,6 +28,12 @@ SPANS = [Span(0, 2, "ACTOR"), Span(3, 5, "ACTION"), Span(7, 11, "DATA"), Span(13
 @pytest.fixture(scope="module")
 def tokenizer():
     return blank_pipeline().tokenizer
+
+
+def run(capsys, *argv: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def texts(export) -> list:
@@ -307,3 +314,43 @@ def test_brackets_through_each_format_come_back_unchanged(tokenizer, document):
         assert record.document.doc_id == "d"
         assert brackets.render(record.document.text, record.document.spans)[0] == markup, fmt
 
+
+# The commands
+
+def test_convert_round_trips_the_seed_through_each_tool(tmp_path, capsys):
+    seed = Path(__file__).resolve().parents[1] / "corpus" / "seed_kuaishou.txt"
+    code, expected, _ = run(capsys, "convert", seed, "--to", "brackets")
+    assert code == 0
+    for fmt, suffix in (("labelstudio", ".json"), ("doccano", ".jsonl"), ("prodigy", ".jsonl")):
+        out = tmp_path / fmt / f"seed{suffix}"
+        assert run(capsys, "convert", seed, "--to", fmt, "--out", out)[0] == 0
+        code, back, err = run(capsys, "convert", out, "--to", "brackets")
+        assert (code, err) == (0, "") and back == expected, fmt
+        assert run(capsys, "convert", out, "--from", fmt, "--to", "brackets")[1] == expected
+    config = ET.parse(tmp_path / "labelstudio" / labelstudio.CONFIG_NAME).getroot()
+    assert [label.get("value") for label in config.iter("Label")] == LABELS
+
+
+def test_convert_reports_bad_records_and_writes_the_good_ones(tmp_path, capsys):
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps({"text": "我们", "label": [[0, 2, "ACTOR"], [0, 5, "DATA"]]}) + "\n"
+                      + json.dumps({"text": "收集", "label": [[0, 2, "ACTION"]]}) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "convert", export, "--to", "jsonl")
+    assert code == 1
+    assert err.splitlines() == [
+        f"{export}:1:1: error: bad-span: label[1][1] 5 is past the text (2 UTF-16 code units)"]
+    assert [(r["text"], r["spans"]) for r in map(json.loads, out.splitlines())] == [
+        ("我们", [{"start": 0, "end": 2, "label": "ACTOR"}]),
+        ("收集", [{"start": 0, "end": 2, "label": "ACTION"}])]
+    unknown = tmp_path / "x.json"
+    unknown.write_text("{}", encoding="utf-8")
+    code, _, err = run(capsys, "convert", unknown, "--to", "jsonl")
+    assert code == 1 and err == f"{unknown}: error: cannot tell its format from its suffix and content; give --from\n"
+
+
+def test_convert_notes_skipped_tasks(capsys):
+    code, out, err = run(capsys, "convert", FIXTURES / "prodigy_export.jsonl", "--to", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 1
+    path = FIXTURES / "prodigy_export.jsonl"
+    assert err.splitlines() == [f"{path}: note: 1 task(s) skipped: ignored task",
+                                f"{path}: note: 1 task(s) skipped: rejected task"]
