@@ -1,6 +1,6 @@
 """Label Studio, doccano and Prodigy: their files written and read, offsets as each tool counts
 them (emoji and U+20000 take two UTF-16 code units), bad records one located line each,
-convert between them, and brackets -> each format -> brackets unchanged."""
+convert and corpus with them, and brackets -> each format -> brackets unchanged."""
 from __future__ import annotations
 
 import json
@@ -354,3 +354,46 @@ def test_convert_notes_skipped_tasks(capsys):
     path = FIXTURES / "prodigy_export.jsonl"
     assert err.splitlines() == [f"{path}: note: 1 task(s) skipped: ignored task",
                                 f"{path}: note: 1 task(s) skipped: rejected task"]
+
+
+def test_corpus_from_each_tools_export_adds_up(tmp_path, capsys):
+    for name, fmt, read, written, dropped, skipped in (
+            ("labelstudio_export.json", "labelstudio", 14, 11, "; earlier annotation of the task: 3",
+             "tasks skipped: 1; no annotation: 1"),
+            ("doccano_export.jsonl", "doccano", 11, 11, "", None),
+            ("prodigy_export.jsonl", "prodigy", 6, 4, "; rejected task: 2",
+             "tasks skipped: 2; ignored task: 1; rejected task: 1")):
+        for given_format in ("auto", fmt):
+            code, out, err = run(capsys, "corpus", FIXTURES / name, "--format", given_format,
+                                 "--out", tmp_path / given_format / fmt, "--dev", "0")
+            assert (code, err) == (0, ""), name
+            assert f"annotations read: {read} = written {written} + dropped {read - written}{dropped}\n" in out
+            assert (skipped in out.splitlines()) if skipped else "tasks skipped" not in out
+
+
+def test_corpus_with_bad_records_keeps_the_good_ones_and_exits_1(tmp_path, capsys):
+    export = tmp_path / "export.json"
+    good = {"data": {"text": "我们收集您的手机号码"}, "annotations": [{"result": [_ls_result(0, 2, "我们", "ACTOR")]}]}
+    bad = {"data": {"text": "我们收集您的手机号码"}, "annotations": [{"result": [
+        _ls_result(2, 4, "收集", "ACTION"), _ls_result(6, 99, "手机号码", "DATA")]}]}
+    export.write_text(labelstudio.tasks_json([good, bad]), encoding="utf-8")
+    code, out, err = run(capsys, "corpus", export, "--format", "labelstudio", "--out", tmp_path / "c",
+                         "--dev", "0")
+    assert code == 1
+    assert err.splitlines() == [f"{export}:3:1: error: bad-span: task 2: annotations[0].result[1]."
+                                "value.end 99 is past the text (10 characters)"]
+    assert "annotations read: 3 = written 2 + dropped 1; bad offsets: 1" in out
+    assert "problems: 1 error(s), 0 warning(s)" in out
+    code, _, err = run(capsys, "corpus", export, "--format", "labelstudio", "--labels", "ca4p",
+                       "--out", tmp_path / "d", "--dev", "0")
+    assert "'ACTOR' is not a label of the ca4p scheme" not in err  # ACTOR is one of the seven
+    assert "'ACTION' is not a label of the ca4p scheme" in err
+
+
+def test_corpus_says_which_files_it_cannot_tell_apart(tmp_path, capsys):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"text": "我们"}\n', encoding="utf-8")
+    code, _, err = run(capsys, "corpus", path, "--out", tmp_path / "c")
+    assert code == 1
+    assert err.splitlines()[0] == (f"{path}: error: not an export of Label Studio, doccano or "
+                                   "Prodigy that its content tells apart; give --format")
