@@ -1,6 +1,6 @@
 """Label Studio, doccano and Prodigy: their files written and read, offsets as each tool counts
 them (emoji and U+20000 take two UTF-16 code units), bad records one located line each,
-convert and corpus with them, and brackets -> each format -> brackets unchanged."""
+convert, corpus and annotate with them, and brackets -> each format -> brackets unchanged."""
 from __future__ import annotations
 
 import json
@@ -19,6 +19,7 @@ from pipeline.records import Span
 from pipeline.schema import LABELS, SCHEMES
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SAVED = FIXTURES / "pipeline-0.1.0"  # a tiny trained pipeline: annotate without training
 PROJECT = SCHEMES["project"]
 # 😀 and 𠀀 (U+20000, CJK Extension B) are one code point each, two UTF-16 code units.
 TEXT = "我们会收集您的手机号码😀，用于注册𠀀账号。"
@@ -397,3 +398,48 @@ def test_corpus_says_which_files_it_cannot_tell_apart(tmp_path, capsys):
     assert code == 1
     assert err.splitlines()[0] == (f"{path}: error: not an export of Label Studio, doccano or "
                                    "Prodigy that its content tells apart; give --format")
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("in") / "policy.txt"
+    path.write_text("我们会收集您的手机号码😀和𠀀位置信息，用于注册。\n第三方SDK会获取您的设备信息。\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_annotate_for_labelstudio_writes_scored_predictions_and_the_config(policy, tmp_path, capsys):
+    out = tmp_path / "out"
+    # The saved pipeline is tiny: its scores are low, so a low threshold keeps some spans.
+    code, _, err = run(capsys, "annotate", SAVED, policy, "--format", "labelstudio", "--out", out,
+                       "--threshold", "0.1", "--quiet")
+    assert (code, err) == (0, "")
+    [task] = json.loads((out / "policy.json").read_text(encoding="utf-8"))
+    assert task["data"] == {"text": policy.read_text(encoding="utf-8"), "doc_id": "policy"}
+    [prediction] = task["predictions"]
+    assert prediction["result"] and prediction["model_version"].endswith("-0.0.0")
+    for result in prediction["result"]:
+        value = result["value"]
+        assert task["data"]["text"][value["start"]:value["end"]] == value["text"]
+        assert 0.1 <= result["score"] <= 1
+    config = ET.parse(out / labelstudio.CONFIG_NAME).getroot()
+    assert [label.get("value") for label in config.iter("Label")] == LABELS
+    # stdout gets the tasks as one JSON list, and no config
+    code, stdout, _ = run(capsys, "annotate", SAVED, policy, "--format", "labelstudio", "--threshold", "0.1")
+    assert json.loads(stdout) == [task]
+
+
+def test_annotate_for_doccano_and_prodigy_writes_the_spans_to_correct(policy, tmp_path, capsys):
+    code, out, _ = run(capsys, "annotate", SAVED, policy, "--format", "jsonl", "--threshold", "0.1")
+    expected = {(s["start"], s["end"], s["label"]) for s in json.loads(out)["spans"]}
+    assert expected
+    for fmt in ("doccano", "prodigy"):
+        code, out, err = run(capsys, "annotate", SAVED, policy, "--format", fmt, "--threshold", "0.1",
+                             "--out", tmp_path / fmt, "--quiet")
+        assert (code, err) == (0, "")
+        content = (tmp_path / fmt / "policy.jsonl").read_text(encoding="utf-8")
+        if fmt == "prodigy":  # not yet answered: accepted once corrected in Prodigy
+            content = content.replace('"spans":', '"answer": "accept", "spans":')
+        export = (doccano if fmt == "doccano" else prodigy).read(Path("x.jsonl"), content, PROJECT)
+        assert export.problems == []
+        assert {(s.start, s.end, s.label) for s in export.records[0].document.spans} == expected
