@@ -37,6 +37,10 @@ def run(capsys, *argv: object) -> tuple[int, str, str]:
     return code, out, err
 
 
+def written(export) -> int:
+    return sum(len(r.document.spans) for r in export.records)
+
+
 def texts(export) -> list:
     return [[(s.label, r.document.text[s.start:s.end]) for s in r.document.spans] for r in export.records]
 
@@ -70,7 +74,7 @@ def test_labelstudio_export_keeps_the_latest_annotation_that_was_not_cancelled()
         "labelstudio_export-1", "labelstudio_export-2", "labelstudio_export-4"]
     assert export.skipped == {"no annotation": 1}
     assert export.dropped == {"earlier annotation of the task": 3}
-    assert export.read == 14 == export.written + sum(export.dropped.values())
+    assert export.read == 14 == written(export) + sum(export.dropped.values())
     assert [r.where for r in export.records][0] == f"{path}:2:3"
 
 
@@ -143,7 +147,7 @@ def test_labelstudio_bad_records_are_one_located_line_each_and_good_ones_kept():
     ]
     assert texts(export) == [[("ACTOR", "我们")], [("ACTOR", "我们")]]
     assert export.bad == 4
-    assert export.read == 7 == export.written + sum(export.dropped.values())
+    assert export.read == 7 == written(export) + sum(export.dropped.values())
     assert export.dropped == {"bad offsets": 1, "unknown label": 1, "text disagrees with offsets": 1,
                               "not a text span (choices)": 1, "task without text": 1}
 
@@ -171,7 +175,7 @@ def test_doccano_export_reads_label_older_labels_and_entities_in_utf16_units():
     ]
     assert [r.document.doc_id for r in export.records] == [
         "doccano_export-12", "doccano_export-5", "doccano_export-13"]
-    assert export.read == export.written == 11
+    assert export.read == written(export) == 11
 
 
 def test_doccano_lines_are_written_in_utf16_units():
@@ -203,7 +207,7 @@ def test_doccano_bad_lines_are_one_located_line_each_and_good_ones_kept():
         "end_offset, label",
     ]
     assert texts(export) == [[("ACTOR", "我们")], [("ACTOR", "我们")]]
-    assert export.read == 6 == export.written + sum(export.dropped.values())
+    assert export.read == 6 == written(export) + sum(export.dropped.values())
 
 
 # Prodigy
@@ -424,6 +428,9 @@ def test_annotate_for_labelstudio_writes_scored_predictions_and_the_config(polic
         assert 0.1 <= result["score"] <= 1
     config = ET.parse(out / labelstudio.CONFIG_NAME).getroot()
     assert [label.get("value") for label in config.iter("Label")] == LABELS
+    # Read back before anyone corrects it, the draft is no annotation.
+    export = labelstudio.read(out / "policy.json", (out / "policy.json").read_text(encoding="utf-8"), PROJECT)
+    assert export.records == [] and export.skipped == {"predictions only, no annotation": 1}
     # stdout gets the tasks as one JSON list, and no config
     code, stdout, _ = run(capsys, "annotate", SAVED, policy, "--format", "labelstudio", "--threshold", "0.1")
     assert json.loads(stdout) == [task]

@@ -13,7 +13,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 from ..problems import Problem
 from ..schema import CLOSERS, ESCAPE, LABEL_BRACKETS, LABELS, OPENERS, SPECIAL
 from ..records import Document, Span
-from .tasks import Export, Record
+from .tasks import Export, Record, Where
 
 BOM = "\ufeff"
 
@@ -56,7 +56,7 @@ def read_export(path: Path, markup: str) -> Export:
     """
     parsed = parse(markup, str(path))
     export = Export(problems=parsed.problems, read=len(parsed.spans))
-    export.records.append(Record(Document(path.stem, parsed.text, parsed.spans), f"{path}:1:1"))
+    export.records.append(Record(Document(path.stem, parsed.text, parsed.spans), Where(str(path), 1).at))
     return export
 
 

@@ -53,14 +53,14 @@ def read_export(path: Path, content: str) -> Export:
     for lineno, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue
+        where = Where(str(path), lineno)
         try:
             doc_id, text, spans, scores = parse_record(line)
         except (ValueError, KeyError, TypeError, AttributeError) as err:
-            export.error(Where(str(path), lineno), "bad-record", f"{err.__class__.__name__}: {err}",
-                         "unreadable record", n=0)
+            export.error(where, "bad-record", f"{err.__class__.__name__}: {err}", "unreadable record", n=0)
             continue
         export.read += len(spans)
-        export.records.append(Record(Document(doc_id, text, spans), f"{path}:{lineno}:1", scores))
+        export.records.append(Record(Document(doc_id, text, spans), where.at, scores))
     return export
 
 

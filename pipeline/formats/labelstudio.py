@@ -151,7 +151,9 @@ def _read_task(export: Export, where: Where, number: int, item: object, scheme: 
         if annotation.get("was_cancelled"):
             _drop(export, annotation, "cancelled annotation")
     if not live:
-        export.skipped["only cancelled annotations" if good else "no annotation"] += 1
+        # A task of annotate's own output has predictions only: not yet corrected by anyone.
+        export.skipped["only cancelled annotations" if good else
+                       "predictions only, no annotation" if item.get("predictions") else "no annotation"] += 1
         return
     latest = max(live, key=lambda pair: (_when(pair[1]), _number(pair[1].get("id")), pair[0]))
     for pair in live:

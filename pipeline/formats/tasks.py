@@ -43,10 +43,6 @@ class Export:
     skipped: Counter = field(default_factory=Counter)  # whole tasks left out, by reason
     bad: int = 0  # records or annotations left out as malformed: they fail the command
 
-    @property
-    def written(self) -> int:
-        return sum(len(r.document.spans) for r in self.records)
-
     def error(self, where: Where, kind: str, message: str, reason: str, n: int = 1) -> None:
         """Report one bad record or annotation and drop its `n` span annotations."""
         self.problems.append(where.problem(kind, message))
