@@ -25,3 +25,15 @@ class Problem:
 
 class InputError(Exception):
     """An input that cannot be read at all; the message names it and is shown as is."""
+
+
+def clip(value: object, width: int = 30) -> str:
+    """A value as quoted in a message, cut to `width` characters."""
+    shown = repr(value)
+    return shown if len(shown) <= width else shown[:width - 1] + "…"
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset of a text, as a Problem locates it."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -1,34 +1,57 @@
-"""Where `privspan annotate` writes its results: brackets, JSONL or HTML (each written by
-its module of `formats/`), to stdout or one file per input."""
+"""Where `privspan annotate` writes its results: brackets, JSONL, HTML, or pre-annotations
+for Label Studio, doccano and Prodigy (each written by its module of `formats/`), to stdout
+or one file per input."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable, Optional, TextIO
+from typing import Callable, List, Optional, Sequence, TextIO
+
+from spacy.tokens import Doc
 
 from .inputs import STDIN
 from ..records import Annotated, Text
+from ..formats import doccano, labelstudio, prodigy
 from ..formats.brackets import render
 from ..formats.html import PAGE_TAIL, page_head, to_html
 from ..formats.jsonl import to_jsonl
+from ..schema import LABELS
 
-EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html"}
+EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html",
+              "labelstudio": ".json", "doccano": ".jsonl", "prodigy": ".jsonl"}
 
 
 class Output:
-    """Where results go: stdout, or one file per input source in a folder."""
+    """Where results go: stdout, or one file per input source in a folder.
+
+    `labels` go into Label Studio's labeling config (written into the folder), `tokenizer`
+    gives Prodigy's tokens and `model_version` names the model in Label Studio's predictions.
+    """
 
     def __init__(self, fmt: str, out_dir: Optional[Path], say: Callable[[str], None],
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, labels: Sequence[str] = LABELS,
+                 tokenizer: Optional[Callable[[str], Doc]] = None,
+                 model_version: str = "privspan") -> None:
+        if fmt == "prodigy" and tokenizer is None:
+            raise ValueError("Prodigy's tasks need a tokenizer")
         self.fmt = fmt
         self.out_dir = out_dir
         self.say = say
         self.verbose = verbose
+        self.tokenizer = tokenizer
+        self.model_version = model_version
         self.stream: Optional[TextIO] = None
         self.source: Optional[str] = None
         self.names: set[str] = set()
         self.ends_line = True
         self.written = 0
+        self.tasks: List[dict] = []  # Label Studio's, written as one JSON list when a file closes
+        if fmt == "labelstudio" and out_dir is not None:
+            config = out_dir / labelstudio.CONFIG_NAME
+            try:
+                config.write_text(labelstudio.label_config(labels), encoding="utf-8")
+            except OSError as err:
+                say(f"{config}: error: cannot write ({err.strerror})")
 
     def write(self, result: Annotated) -> bool:
         """Write one result; False when its output file cannot be made."""
@@ -48,10 +71,22 @@ class Output:
             self.ends_line = markup.endswith("\n")
         elif self.fmt == "jsonl":
             self.stream.write(to_jsonl(result) + "\n")
-        else:
+        elif self.fmt == "html":
             self.stream.write(to_html(result))
+        else:
+            self._write_task(result)
         self.written += 1
         return True
+
+    def _write_task(self, result: Annotated) -> None:
+        doc = result.doc
+        if self.fmt == "labelstudio":
+            self.tasks.append(labelstudio.task(doc.doc_id, doc.text, result.spans, result.scores,
+                                               self.model_version))
+        elif self.fmt == "doccano":
+            self.stream.write(doccano.record(doc.doc_id, doc.text, result.spans) + "\n")
+        else:
+            self.stream.write(prodigy.task(doc.doc_id, doc.text, result.spans, self.tokenizer) + "\n")
 
     def _open(self, doc: Text) -> Optional[TextIO]:
         self.ends_line = True
@@ -89,6 +124,9 @@ class Output:
             return
         if self.fmt == "html":
             self.stream.write(PAGE_TAIL)
+        elif self.fmt == "labelstudio":
+            self.stream.write(labelstudio.tasks_json(self.tasks))
+            self.tasks = []
         if self.stream is sys.stdout:
             self.stream.flush()
         else:

@@ -1,4 +1,5 @@
-"""`privspan annotate`: a trained pipeline's spans over policies, as brackets, JSONL or HTML."""
+"""`privspan annotate`: a trained pipeline's spans over policies, as brackets, JSONL, HTML, or
+pre-annotations to correct in Label Studio, doccano or Prodigy."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +11,7 @@ from ..annotation.inputs import STDIN, read_documents
 from ..annotation.load import load_pipeline, span_categorizer
 from ..annotation.outputs import EXTENSIONS, Output
 from ..annotation.predict import BATCH_SIZE, annotate
+from ..formats import labelstudio
 from ..problems import InputError
 from ._common import HelpFormatter
 
@@ -30,7 +32,10 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                "text, as literal brackets in a policy often are")
     annotate.add_argument("--format", choices=tuple(EXTENSIONS), default="brackets",
                           help="brackets: the markup itself; jsonl: one {id, text, spans} line per "
-                               "document; html: a page to read in a browser")
+                               "document; html: a page to read in a browser; labelstudio: tasks "
+                               "with the spans as scored predictions (and, with --out, the "
+                               f"labeling config {labelstudio.CONFIG_NAME} beside them); doccano, "
+                               "prodigy: tasks with the spans to correct")
     annotate.add_argument("--out", help="folder for one output file per input; default or -: stdout")
     annotate.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe")
     annotate.add_argument("--batch-size", type=int,
@@ -86,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         print("privspan annotate: error: --threshold must be between 0 and 1", file=sys.stderr)
         return 2
     nlp = load_pipeline(args.model)
-    span_categorizer(nlp)  # a pipeline without one fails here, before any input is read
+    spancat = span_categorizer(nlp)  # a pipeline without one fails here, before any input is read
     out_dir = Path(args.out) if args.out not in (None, STDIN) else None
     if out_dir is not None:
         try:
@@ -102,7 +107,10 @@ def run(args: argparse.Namespace) -> int:
         failed = True
         progress.say(message)
 
-    output = Output(args.format, out_dir, progress.say, args.verbose)
+    meta = nlp.meta
+    output = Output(args.format, out_dir, progress.say, args.verbose, labels=spancat.labels,
+                    tokenizer=nlp.tokenizer,
+                    model_version=f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}")
     started = time.perf_counter()
     n_chars = 0
     try:

@@ -19,10 +19,13 @@ FEW_DOCUMENTS = 10
 def add_to(commands: argparse._SubParsersAction) -> None:
     corpus = commands.add_parser("corpus", help="build train/dev/test .spacy files from gold sources",
                                  formatter_class=HelpFormatter)
-    corpus.add_argument("sources", nargs="+", help="bracket files/folders, CA4P-483 folders, HF datasets")
+    corpus.add_argument("sources", nargs="+", help="bracket files/folders, CA4P-483 folders, HF "
+                        "datasets, exports of Label Studio (.json), doccano or Prodigy (.jsonl)")
     corpus.add_argument("--out", required=True, help="folder for train.spacy, dev.spacy, test.spacy")
     corpus.add_argument("--format", choices=FORMATS, default="auto",
-                        help="how to read the sources; auto tells them apart by their files")
+                        help="how to read the sources; auto tells them apart by their files (a "
+                             ".json or .jsonl file by its content), a folder of exports needs the "
+                             "tool's name")
     corpus.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                         help="project: the 4 bracket labels; ca4p: the dataset's 7 labels")
     corpus.add_argument("--dev", type=float, default=0.1, help="share of documents for dev")
@@ -110,6 +113,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"annotations read: {gathered.read}{f' + {added} pieces cut off by --cut-at' if added else ''} "
           f"= written {written} + dropped {sum(dropped.values())}"
           + "".join(f"; {reason}: {n}" for reason, n in sorted(dropped.items())))
+    if gathered.skipped:
+        print(f"tasks skipped: {sum(gathered.skipped.values())}"
+              + "".join(f"; {reason}: {n}" for reason, n in sorted(gathered.skipped.items())))
     n_errors = sum(p.is_error for p in gathered.problems)
     print(f"problems: {n_errors} error(s), {len(gathered.problems) - n_errors} warning(s); "
           f"unreadable inputs: {len(gathered.errors)}")
@@ -117,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
           + (f"; datasets to {args.hf_out}" if args.hf_out else "")
           + (f"; training text to {args.raw_text}" if args.raw_text else "")
           + f" in {time.perf_counter() - started:.1f} s")
-    return 1 if gathered.errors or (args.strict and n_errors) else 0
-
+    return 1 if gathered.errors or gathered.bad_records or (args.strict and n_errors) else 0
 
 
 def _cut(gathered: Gathered, chars: str) -> int:

@@ -7,11 +7,13 @@ break, and every bracket that forms no span stays in the text and is reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from ..problems import Problem
 from ..schema import CLOSERS, ESCAPE, LABEL_BRACKETS, LABELS, OPENERS, SPECIAL
-from ..records import Span
+from ..records import Document, Span
+from .tasks import Export, Record, Where
 
 BOM = "\ufeff"
 
@@ -45,6 +47,17 @@ def parse(markup: str, path: str = "<string>") -> Parsed:
         problems.extend(line_problems)
         offset += len(text)
     return Parsed("".join(pieces), sorted(spans), problems)
+
+
+def read_export(path: Path, markup: str) -> Export:
+    """A bracket file as the one document `convert` reads from it, named by the file's stem.
+
+    Markup problems are reported but drop nothing, since brackets that form no span stay text.
+    """
+    parsed = parse(markup, str(path))
+    export = Export(problems=parsed.problems, read=len(parsed.spans))
+    export.records.append(Record(Document(path.stem, parsed.text, parsed.spans), Where(str(path), 1).at))
+    return export
 
 
 def _parse_line(line: str, path: str, lineno: int) -> Tuple[str, List[Span], List[Problem]]:

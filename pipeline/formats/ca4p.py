@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
-from ..problems import InputError, Problem
+from ..problems import InputError, Problem, clip, line_col
 from ..schema import CA4P_CLASSES, get_scheme
 from ..records import Document, Span
 
@@ -120,18 +120,18 @@ def _policy_text(page: str, path: Path,
     """The policy text and the 1-based line/col in the html where it begins."""
     opens = list(_PRE_OPEN.finditer(page))
     if len(opens) != 1:
-        line, col = _line_col(page, opens[1].start()) if opens else (1, 1)
+        line, col = line_col(page, opens[1].start()) if opens else (1, 1)
         problems.append(Problem(str(path), line, col, "error", "pre",
                                 f"expected exactly one <pre> block, found {len(opens)}"))
         return None
     begin = opens[0].end()
     end = page.find(_PRE_CLOSE, begin)
     if end < 0:
-        line, col = _line_col(page, opens[0].start())
+        line, col = line_col(page, opens[0].start())
         problems.append(Problem(str(path), line, col, "error", "pre",
                                 "<pre> block is not closed"))
         return None
-    return (html.unescape(page[begin:end]), *_line_col(page, begin))
+    return (html.unescape(page[begin:end]), *line_col(page, begin))
 
 
 def _read_records(path: Path, problems: List[Problem]) -> Optional[list]:
@@ -165,7 +165,7 @@ class _Locator:
 
     def problem(self, offset: int, kind: str, message: str) -> Problem:
         offset = min(max(offset, 0), len(self.text))
-        line, col = _line_col(self.text, offset)
+        line, col = line_col(self.text, offset)
         if line == 1:
             col += self.pre_col - 1
         return Problem(str(self.path), self.pre_line + line - 1, col, "error", kind, message)
@@ -206,7 +206,7 @@ def _map_records(records: list, text: str, label_map: Dict[str, Optional[str]],
             result.problems.append(locator.problem(
                 start, "offsets",
                 f"{where} ({class_id}) [{start}, {end}): annotation text "
-                f"{_clip(record.get('text'))} but the policy has {_clip(text[start:end])}; dropped"))
+                f"{clip(record.get('text'))} but the policy has {clip(text[start:end])}; dropped"))
             continue
         span = Span(start, end, label)
         if span in seen:
@@ -215,13 +215,3 @@ def _map_records(records: list, text: str, label_map: Dict[str, Optional[str]],
         seen.add(span)
         spans.append(span)
     return spans
-
-
-def _line_col(text: str, offset: int) -> Tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
-
-
-def _clip(value: object, width: int = 30) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= width else shown[:width - 1] + "…"

@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
-from ..records import Annotated, Span, Text
+from ..records import Annotated, Document, Span, Text
+from .tasks import Export, Record, Where
 
 
 def to_jsonl(result: Annotated) -> str:
@@ -44,6 +45,23 @@ def parse_record(line: str) -> Tuple[str, str, List[Span], Optional[List[float]]
     scores = [float(s.get("score", 0.0)) for s in record.get("spans", [])] if any(
         "score" in s for s in record.get("spans", [])) else None
     return doc_id, text, spans, scores
+
+
+def read_export(path: Path, content: str) -> Export:
+    """The `{"id", "text", "spans"}` records of a file, scores kept; a bad line is one problem."""
+    export = Export()
+    for lineno, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = Where(str(path), lineno)
+        try:
+            doc_id, text, spans, scores = parse_record(line)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            export.error(where, "bad-record", f"{err.__class__.__name__}: {err}", "unreadable record", n=0)
+            continue
+        export.read += len(spans)
+        export.records.append(Record(Document(doc_id, text, spans), where.at, scores))
+    return export
 
 
 def record(doc_id: str, text: str, spans: Sequence[Span]) -> str:

@@ -1,5 +1,5 @@
-"""Every gold source (bracket files, CA4P-483 folders, HF datasets, character BIO files)
-read into units.
+"""Every gold source (bracket files, CA4P-483 folders, HF datasets, character BIO files,
+exports of Label Studio, doccano and Prodigy) read into units.
 
 The counts kept here make the corpus report add up: annotations read = spans written +
 spans dropped, each drop with its reason.
@@ -11,13 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List
 
+from ..formats import doccano, labelstudio, prodigy
 from ..formats.brackets import parse
+from ..formats.tasks import detect
 from ..problems import InputError, Problem
 from ..files import collect_files, read_text
 from ..formats.bios import SUFFIXES as BIOS_SUFFIXES
 from ..records import Document, Unit, split_units
+from ..schema import get_scheme
 
-FORMATS = ("auto", "brackets", "ca4p", "hf", "bios")
+# The annotation tools' exports: the reader of each, and the files it reads in a folder.
+EXPORTS = {
+    "labelstudio": (labelstudio.read, (".json",)),
+    "doccano": (doccano.read, (".jsonl",)),
+    "prodigy": (prodigy.read, (".jsonl",)),
+}
+FORMATS = ("auto", "brackets", "ca4p", "hf", "bios", *EXPORTS)
 
 
 @dataclass
@@ -28,6 +37,8 @@ class Gathered:
     errors: List[str] = field(default_factory=list)  # inputs that could not be read at all
     read: int = 0  # annotations read
     dropped: Counter = field(default_factory=Counter)  # by reason
+    skipped: Counter = field(default_factory=Counter)  # tasks of exports left out whole, by reason
+    bad_records: int = 0  # records of exports left out as malformed: they fail the build
 
     def add_document(self, document: Document) -> None:
         self.units.extend(split_units(document))
@@ -43,6 +54,8 @@ def detect_format(path: Path) -> str:
         return "hf"
     if path.suffix.lower() in BIOS_SUFFIXES:
         return "bios"
+    if path.is_file() and path.suffix.lower() in (".json", ".jsonl"):
+        return "export"  # which tool's, each file's content tells
     return "brackets"
 
 
@@ -63,6 +76,8 @@ def gather(sources: Iterable[str | Path], fmt: str = "auto", scheme: str = "proj
             _gather_hf(gathered, path)
         elif kind == "bios":
             _gather_bios(gathered, path, scheme)
+        elif kind in EXPORTS or kind == "export":
+            _gather_export(gathered, path, kind, scheme)
         else:
             _gather_brackets(gathered, path, strict)
     return gathered
@@ -95,6 +110,30 @@ def _gather_ca4p(gathered: Gathered, path: Path, scheme: str) -> None:
     gathered.dropped.update(result.dropped)
     for document in result.documents:
         gathered.add_document(document)
+
+
+def _gather_export(gathered: Gathered, path: Path, fmt: str, scheme: str) -> None:
+    files, errors = collect_files([path], EXPORTS[fmt][1] if fmt in EXPORTS else (".json", ".jsonl"))
+    gathered.errors.extend(errors)
+    for file in files:
+        try:
+            content, _ = read_text(file)
+        except InputError as err:
+            gathered.errors.append(str(err))
+            continue
+        kind = fmt if fmt in EXPORTS else detect(file, content)
+        if kind not in EXPORTS:
+            gathered.errors.append(f"{file}: error: not an export of Label Studio, doccano or "
+                                   "Prodigy that its content tells apart; give --format")
+            continue
+        export = EXPORTS[kind][0](file, content, get_scheme(scheme))
+        gathered.problems.extend(export.problems)
+        gathered.read += export.read
+        gathered.dropped.update(export.dropped)
+        gathered.skipped.update(export.skipped)
+        gathered.bad_records += export.bad
+        for record in export.records:
+            gathered.add_document(record.document)
 
 
 def _gather_hf(gathered: Gathered, path: Path) -> None:
