@@ -158,3 +158,12 @@ def test_corpus_cut_at_keeps_the_count_adding_up(tmp_path, capsys):
     assert code == 0
     assert ("annotations read: 4 + 2 pieces cut off by --cut-at = written 5 + dropped 1; "
             "only --cut-at characters: 1") in out
+
+
+def test_convert_reads_bios_files_into_any_format(tmp_path, capsys):
+    path = tmp_path / "test.char.bios"
+    path.write_text(bios(SENTENCE), encoding="utf-8")
+    assert main(["convert", str(path), "--to", "brackets"]) == 0
+    assert capsys.readouterr().out == "(我们)[收集]您的<手机号>\n"
+    assert main(["convert", str(path), "--from", "bios", "--to", "jsonl", "--labels", "ca4p"]) == 0
+    assert '"label": "COLLECT"' in capsys.readouterr().out

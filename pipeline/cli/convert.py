@@ -7,20 +7,21 @@ import sys
 from pathlib import Path
 from typing import Callable, Dict, List
 
-from ..formats import brackets, doccano, jsonl, labelstudio, prodigy
+from ..formats import bios, brackets, doccano, jsonl, labelstudio, prodigy
 from ..formats.tasks import FORMATS, Export, Record, detect
 from ..problems import InputError
 from ..schema import SCHEMES, LabelScheme, get_scheme
 from ._common import HelpFormatter, Inputs
 
 SUFFIXES = {"brackets": (".txt",), "jsonl": (".jsonl",), "labelstudio": (".json",),
-            "doccano": (".jsonl",), "prodigy": (".jsonl",)}
+            "doccano": (".jsonl",), "prodigy": (".jsonl",), "bios": bios.SUFFIXES}
 READERS: Dict[str, Callable[[Path, str, LabelScheme], Export]] = {
     "brackets": lambda path, content, scheme: brackets.read_export(path, content),
     "jsonl": lambda path, content, scheme: jsonl.read_export(path, content),
     "labelstudio": labelstudio.read,
     "doccano": doccano.read,
     "prodigy": prodigy.read,
+    "bios": bios.read_export,
 }
 
 
@@ -35,10 +36,11 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                               "lines; labelstudio: a JSON list of tasks with the spans as "
                               "annotations; doccano: sequence labeling lines; prodigy: accepted "
                               "tasks with jieba's tokens")
-    convert.add_argument("--from", dest="source", choices=("auto",) + FORMATS, default="auto",
+    convert.add_argument("--from", dest="source", choices=("auto",) + FORMATS + ("bios",), default="auto",
                          help="the inputs' format; auto tells it by suffix and content (a .jsonl "
                               "line with tokens or answer is Prodigy's, with label, labels or "
-                              "entities doccano's)")
+                              "entities doccano's); bios (read only): character BIO files such as "
+                              "CA4P-483's dev.char.bios")
     convert.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                          help="the labels a tool's annotations may have (others are errors) "
                               "and those of the Label Studio config")
@@ -50,11 +52,12 @@ def add_to(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scheme = get_scheme(args.labels)
-    inputs = Inputs(args.files, SUFFIXES.get(args.source, (".txt", ".jsonl", ".json")))
+    inputs = Inputs(args.files, SUFFIXES.get(args.source, (".txt", ".jsonl", ".json", *bios.SUFFIXES)))
     records: List[Record] = []
     failed = False
     for file, content in inputs:
-        fmt = args.source if args.source != "auto" else detect(file, content)
+        fmt = (args.source if args.source != "auto"
+               else "bios" if file.suffix.lower() in bios.SUFFIXES else detect(file, content))
         if fmt is None:
             print(f"{file}: error: cannot tell its format from its suffix and content; give --from",
                   file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Character BIO/BIOES files (reading): one character, a tab and a tag per line, a blank line
+"""Character BIO/BIOES files (reading only): one character, a tab and a tag per line, a blank line
 after each sentence, as in CA4P-483's `train_dev_test/{dev,test}.char.bios`.
 
 Tags are read the way fastNLP's `_bioes_tag_to_spans` reads them, the decoding behind the
@@ -17,8 +17,9 @@ from typing import List, Optional, Tuple
 
 from ..files import read_text
 from ..problems import Problem
-from ..records import Span, Unit
-from ..schema import BIOS_CLASSES, CA4P_CLASSES, get_scheme
+from ..records import Document, Span, Unit
+from ..schema import BIOS_CLASSES, CA4P_CLASSES, LabelScheme, get_scheme
+from .tasks import Export, Record
 
 SUFFIXES = (".bios", ".bio", ".bioes", ".bmes")
 
@@ -44,6 +45,11 @@ def read_bios(path: Path, scheme: str = "project") -> BiosResult:
     Raises InputError when the file cannot be read at all.
     """
     content, _ = read_text(path)
+    return parse_bios(path, content, scheme)
+
+
+def parse_bios(path: Path, content: str, scheme: str = "project") -> BiosResult:
+    """`read_bios` of a file's content, already decoded."""
     label_map = get_scheme(scheme).ca4p
     result = BiosResult()
     chars: List[str] = []
@@ -117,3 +123,13 @@ def _decode(tags: List[Tuple[str, int]], path: Path, result: BiosResult) -> List
             spans.append([index, index + 1, name, lineno])
         previous = kind
     return [(start, end, name, line) for start, end, name, line in spans]
+
+
+def read_export(path: Path, content: str, scheme: LabelScheme) -> Export:
+    """The sentences as documents for `privspan convert` (ids `STEM-LINE`); errors fail it."""
+    result = parse_bios(path, content, scheme.name)
+    export = Export(problems=result.problems, read=result.read, dropped=result.dropped,
+                    bad=sum(p.is_error for p in result.problems))
+    export.records = [Record(Document(f"{unit.doc_id}-{unit.line}", unit.text, unit.spans),
+                             f"{path}:{unit.line}:1") for unit in result.units]
+    return export
