@@ -1,6 +1,6 @@
 """`privspan annotate --dask` on a LocalCluster of 2 worker processes: the spans of the plain
 engine, a shard per partition in every format, and faults: the client killed mid-run, a
-worker killed mid-run, bad documents mixed in."""
+worker killed mid-run, bad documents mixed in. And `privspan benchmark --dask`."""
 from __future__ import annotations
 
 import json
@@ -150,3 +150,14 @@ def test_bad_documents_on_dask_go_to_errors_jsonl(scheduler, tiny_model, tmp_pat
     assert {doc_id for doc_id, _, _ in rows_of(out)} == good
     assert errors_of(out) == bad
 
+
+def test_benchmark_adds_dask_rows(tiny_model, tmp_path, capsys):
+    text = tmp_path / "policy.txt"
+    text.write_text(policy(0, lines=20), encoding="utf-8")
+    code = main(["benchmark", str(tiny_model), str(text), "--policy-mb", "0", "--repeat", "1", "--dask"])
+    out = capsys.readouterr().out
+    assert code == 0
+    for figure in ("annotate, 1 process", "annotate, dask local:1", "annotate, dask local:2",
+                   "dask local:2 / local:1", "dask local:1 / 1 process", "client peak memory"):
+        assert figure in out
+    assert "MB at 1x the texts (" in out and " MB at 10x (" in out
