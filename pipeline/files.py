@@ -27,6 +27,13 @@ def collect_files(sources: Iterable[str | Path], suffixes: Tuple[str, ...]) -> T
     return files, errors
 
 
+def is_saved_dataset(path: str | Path) -> bool:
+    """A folder that `datasets.save_to_disk` wrote (a Dataset or a DatasetDict)."""
+    path = Path(path)
+    return (path / "dataset_dict.json").is_file() or (
+        (path / "state.json").is_file() and (path / "dataset_info.json").is_file())
+
+
 def decode(data: bytes, path: str | Path) -> Tuple[str, str]:
     """Decode text as UTF-8 (with or without BOM) or else GB18030; returns (text, encoding).
 

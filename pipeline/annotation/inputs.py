@@ -1,4 +1,5 @@
-"""What `privspan annotate` reads: documents from files, folders and stdin, and what it finds in them.
+"""What `privspan annotate` reads: documents from files, folders, Parquet files, saved HF datasets
+and stdin, and what it finds in them.
 
 A bad input (or JSONL line) is reported in one line and skipped; the others are still read.
 Read as bracket markup, .txt files and stdin give their clean text; a markup problem is
@@ -15,17 +16,18 @@ from ..formats.html import visible_text as html_text
 from ..formats.jsonl import read_texts
 from ..formats.markdown import visible_text as markdown_text
 from ..problems import InputError
-from ..files import collect_files, decode, read_text
+from ..files import collect_files, decode, is_saved_dataset, read_text
 from ..records import Text
 
-SUFFIXES = (".txt", ".html", ".htm", ".md", ".markdown", ".jsonl")
+SUFFIXES = (".txt", ".html", ".htm", ".md", ".markdown", ".jsonl", ".parquet")
 STDIN = "-"
+EMPTY = "error: empty document, nothing to annotate"
 
 
 def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
                    note: Optional[Callable[[str], None]] = None,
                    markup: Optional[Callable[[str], None]] = None) -> Iterator[Text]:
-    """Documents of files, folders and stdin in order.
+    """Documents of files, folders, saved HF datasets and stdin in order.
 
     Each bad input (or JSONL line) is one line to `fail`; `note`, if given, hears the
     encoding of each file. With `markup` given, .txt files and stdin are read as bracket
@@ -35,11 +37,20 @@ def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
         if source == STDIN:
             yield from _checked(_stdin_documents(markup), fail)
             continue
+        if is_saved_dataset(source):
+            yield from _checked(_dataset_documents(Path(source), fail), fail)
+            continue
         files, errors = collect_files([source], SUFFIXES)
         for error in errors:
             fail(error)
         for path in files:
-            yield from _checked(_file_documents(path, fail, note, markup), fail)
+            if path.suffix.lower() == ".parquet":
+                # pyarrow loads only for the inputs that need it
+                from ..formats.parquet import read_texts as parquet_texts
+
+                yield from _checked(parquet_texts(path, fail), fail)
+            else:
+                yield from _checked(_file_documents(path, fail, note, markup), fail)
 
 
 def _checked(docs: Iterator[Text], fail: Callable[[str], None]) -> Iterator[Text]:
@@ -48,14 +59,22 @@ def _checked(docs: Iterator[Text], fail: Callable[[str], None]) -> Iterator[Text
             if doc.text.strip():
                 yield doc
             else:
-                fail(f"{doc.name}: error: empty document, nothing to annotate")
+                fail(f"{doc.name}: {EMPTY}")
     except InputError as err:
         fail(str(err))
 
 
+def _dataset_documents(path: Path, fail: Callable[[str], None]) -> Iterator[Text]:
+    # datasets takes a second to import: only for the inputs that need it
+    from ..formats.hf import dataset_texts, text_splits
+
+    for split in text_splits(path):
+        yield from dataset_texts(path, fail, split)
+
+
 def _stdin_documents(markup: Optional[Callable[[str], None]]) -> Iterator[Text]:
     text, _ = decode(sys.stdin.buffer.read(), "<stdin>")
-    yield Text(STDIN, "<stdin>", "stdin", _plain_text(_strip_bom(text), "<stdin>", markup))
+    yield Text(STDIN, "<stdin>", "stdin", _plain_text(strip_bom(text), "<stdin>", markup))
 
 
 def _file_documents(path: Path, fail: Callable[[str], None],
@@ -64,7 +83,7 @@ def _file_documents(path: Path, fail: Callable[[str], None],
     content, encoding = read_text(path)
     if note:
         note(f"{path}: encoding {encoding}")
-    content = _strip_bom(content)
+    content = strip_bom(content)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         yield from read_texts(path, content, fail)
@@ -85,6 +104,6 @@ def _plain_text(content: str, name: str, markup: Optional[Callable[[str], None]]
     return parsed.text
 
 
-def _strip_bom(text: str) -> str:
+def strip_bom(text: str) -> str:
     # utf-8-sig drops a UTF-8 BOM, but GB18030 and stdin text can still start with one.
     return text[1:] if text.startswith("\ufeff") else text

@@ -1,11 +1,13 @@
 """`privspan annotate`: a trained pipeline's spans over policies, as brackets, JSONL, HTML, or
-pre-annotations to correct in Label Studio, doccano or Prodigy."""
+pre-annotations to correct in Label Studio, doccano or Prodigy; with --dask or --format parquet,
+a resumable job of shards (pipeline/processing)."""
 from __future__ import annotations
 
 import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..annotation.inputs import STDIN, read_documents
 from ..annotation.load import load_pipeline, span_categorizer
@@ -13,7 +15,13 @@ from ..annotation.outputs import EXTENSIONS, Output
 from ..annotation.predict import BATCH_SIZE, annotate
 from ..formats import labelstudio
 from ..problems import InputError
+from ..processing.plan import PARTITION_SIZE
 from ._common import HelpFormatter
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from ..processing.job import ShardResult
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -21,7 +29,8 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                    formatter_class=HelpFormatter)
     annotate.add_argument("model", help="pipeline folder or installed package name")
     annotate.add_argument("inputs", nargs="+", metavar="INPUT",
-                          help=".txt/.html/.htm/.md/.markdown/.jsonl files, folders of them (read "
+                          help=".txt/.html/.htm/.md/.markdown/.jsonl files, Parquet files and saved "
+                               "HF datasets (id and text columns), folders of them (read "
                                "recursively), or - for stdin; HTML and Markdown are read as "
                                "their visible text")
     annotate.add_argument("--markup-input", action="store_true",
@@ -30,12 +39,13 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                "markup problems are FILE:LINE:COL lines on stderr, as lint "
                                "prints them (exit status unchanged). Without it brackets are "
                                "text, as literal brackets in a policy often are")
-    annotate.add_argument("--format", choices=tuple(EXTENSIONS), default="brackets",
+    annotate.add_argument("--format", choices=tuple(EXTENSIONS) + ("parquet",), default="brackets",
                           help="brackets: the markup itself; jsonl: one {id, text, spans} line per "
                                "document; html: a page to read in a browser; labelstudio: tasks "
                                "with the spans as scored predictions (and, with --out, the "
                                f"labeling config {labelstudio.CONFIG_NAME} beside them); doccano, "
-                               "prodigy: tasks with the spans to correct")
+                               "prodigy: tasks with the spans to correct; parquet: shards of one {id, text, "
+                               "spans, model} row per document (a job, as with --dask)")
     annotate.add_argument("--out", help="folder for one output file per input; default or -: stdout")
     annotate.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe")
     annotate.add_argument("--batch-size", type=int,
@@ -43,6 +53,13 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                "also holds at most 8000 characters, which bounds memory")
     annotate.add_argument("--threshold", type=float,
                           help="keep spans scored at least this (default: the pipeline's threshold)")
+    annotate.add_argument("--dask", metavar="local:N|tcp://HOST:PORT",
+                          help="run as a job of shards on Dask: local:N starts N single-threaded "
+                               "worker processes here, an address uses a running scheduler "
+                               "(docs/cluster.md). --out gets part-NNNNN files, a manifest.json "
+                               "and errors.jsonl; the same command again resumes the job")
+    annotate.add_argument("--partition-size", type=int, default=PARTITION_SIZE,
+                          help="documents (files, lines or rows) per shard of a job")
     annotate.add_argument("--quiet", action="store_true", help="no progress bar")
     annotate.add_argument("--verbose", action="store_true",
                           help="say encodings, spans left out of brackets, and a summary")
@@ -72,8 +89,8 @@ class Progress:
         if self.bar is not None:
             self.bar.update(n)
 
-    def document(self) -> None:
-        self.docs += 1
+    def document(self, n: int = 1) -> None:
+        self.docs += n
         if self.bar is not None:
             self.bar.set_postfix_str(f"{self.docs} docs", refresh=False)
 
@@ -90,8 +107,14 @@ def run(args: argparse.Namespace) -> int:
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         print("privspan annotate: error: --threshold must be between 0 and 1", file=sys.stderr)
         return 2
+    as_job = bool(args.dask or args.format == "parquet")
+    if as_job and _job_usage(args):
+        print(f"privspan annotate: error: {_job_usage(args)}", file=sys.stderr)
+        return 2
     nlp = load_pipeline(args.model)
     spancat = span_categorizer(nlp)  # a pipeline without one fails here, before any input is read
+    if as_job:
+        return _run_job(args, nlp)
     out_dir = Path(args.out) if args.out not in (None, STDIN) else None
     if out_dir is not None:
         try:
@@ -127,7 +150,73 @@ def run(args: argparse.Namespace) -> int:
         output.close()
         progress.close()
     if args.verbose:
-        seconds = time.perf_counter() - started
-        print(f"annotated {output.written} document(s), {n_chars} characters in {seconds:.1f} s "
-              f"({n_chars / max(seconds, 1e-9):.0f} chars/s)", file=sys.stderr)
+        _summary(output.written, n_chars, started)
     return 1 if failed else 0
+
+
+def _summary(n_docs: int, n_chars: int, started: float) -> None:
+    seconds = time.perf_counter() - started
+    print(f"annotated {n_docs} document(s), {n_chars} characters in {seconds:.1f} s "
+          f"({n_chars / max(seconds, 1e-9):.0f} chars/s)", file=sys.stderr)
+
+
+def _run_job(args: argparse.Namespace, nlp: Language) -> int:
+    """Shards in --out, resumable: on Dask with --dask, else in this process."""
+    from ..processing.job import Job, model_identity
+    from ..processing.local import LocalEngine
+
+    progress = Progress(not args.quiet)
+    started = time.perf_counter()
+    n_docs = n_chars = 0
+
+    def shard_done(shard: ShardResult) -> None:
+        nonlocal n_docs, n_chars
+        n_docs, n_chars = n_docs + shard.documents, n_chars + shard.characters
+        progress.chars(shard.characters)
+        progress.document(shard.documents)
+
+    try:
+        job = Job(args.inputs, Path(args.out), fmt=args.format, model=model_identity(nlp),
+                  threshold=args.threshold, partition_size=args.partition_size,
+                  batch_size=args.batch_size or BATCH_SIZE, say=progress.say)
+        if job.todo:
+            if args.dask:
+                from ..processing.dask_engine import DaskEngine
+
+                engine = DaskEngine(args.dask, args.model)
+            else:
+                engine = LocalEngine(nlp, args.n_process)
+            with engine:
+                job.run(engine, shard_done)
+    finally:
+        progress.close()
+    if job.failed_shards:
+        print(f"{args.out}: error: {job.failed_shards} shard(s) not written; run the same "
+              "command again to finish them", file=sys.stderr)
+    if args.verbose:
+        _summary(n_docs, n_chars, started)
+    return 1 if job.failed else 0
+
+
+def _job_usage(args: argparse.Namespace) -> str:
+    """What is wrong with the options of a job, or ""."""
+    if args.dask:
+        try:
+            from ..processing.dask_engine import parse_address
+        except ImportError:
+            return "--dask needs Dask: pip install 'privspan[dask]'"
+        try:
+            parse_address(args.dask)
+        except ValueError as err:
+            return str(err)
+        if args.n_process != 1:
+            return "--n-process is for the local engine; with --dask, local:N sets the processes"
+    if args.out in (None, STDIN):
+        return "a job (--dask or --format parquet) writes shards into a folder: give --out DIR"
+    if STDIN in args.inputs:
+        return "a job (--dask or --format parquet) reads files, folders and datasets, not stdin (-)"
+    if args.markup_input:
+        return "--markup-input is for the plain engine, not for a job (--dask or --format parquet)"
+    if args.partition_size < 1:
+        return "--partition-size must be at least 1"
+    return ""

@@ -1,13 +1,14 @@
-"""HuggingFace `datasets` interchange: one row per Unit, one split per corpus split."""
+"""HuggingFace `datasets` interchange: one row per Unit, one split per corpus split; and any
+saved dataset with `id` and `text` columns as documents to annotate."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, Iterator, List, Optional
 
 import datasets
 
 from ..problems import InputError
-from ..records import Span, Unit
+from ..records import Span, Text, Unit
 
 # Explicit features, so a split whose units hold no span still types `spans` as a list of
 # structs instead of an unusable list of nulls.
@@ -47,13 +48,50 @@ def save_splits(splits: Dict[str, List[Unit]], out_dir: Path) -> datasets.Datase
 
 def load_units(path: Path) -> Dict[str, List[Unit]]:
     """Units of a dataset saved with `save_to_disk`; a lone Dataset becomes split "train"."""
+    splits = _splits(_load(path))
+    return {name or "train": _dataset_units(split, path, name or "train") for name, split in splits.items()}
+
+
+def text_splits(path: Path) -> Dict[Optional[str], int]:
+    """Rows of each split (None: a lone Dataset) of a saved dataset with `id` and `text`."""
+    splits = {}
+    for split, dataset in _splits(_load(path)).items():
+        missing = [column for column in ("id", "text") if column not in dataset.column_names]
+        if missing:
+            where = f"split {split!r}" if split is not None else "it"
+            raise InputError(f"{path}: error: {where} lacks column(s) {', '.join(missing)}, "
+                             "which annotate reads")
+        splits[split] = dataset.num_rows
+    return splits
+
+
+def dataset_texts(path: Path, fail: Callable[[str], None], split: Optional[str] = None,
+                  start: int = 0, stop: Optional[int] = None) -> Iterator[Text]:
+    """The documents of rows [start, stop) of one split; a row without an id goes to `fail`.
+
+    Rows come from the memory-mapped Arrow files a slice at a time, never the whole split.
+    """
+    dataset = _splits(_load(path))[split].select_columns(["id", "text"])
+    stop = dataset.num_rows if stop is None else stop
+    where = f"{path} [{split}]" if split is not None else str(path)
+    for low in range(start, stop, 256):
+        rows = dataset[low:min(low + 256, stop)]
+        for row, (doc_id, text) in enumerate(zip(rows["id"], rows["text"]), start=low):
+            if doc_id is None:
+                fail(f"{where}: row {row}: error: no id (null)")
+                continue
+            yield Text(str(path), f"{where}: row {row} (id {doc_id})", str(doc_id), text or "")
+
+
+def _load(path: Path) -> datasets.Dataset | datasets.DatasetDict:
     try:
-        loaded = datasets.load_from_disk(str(path))
+        return datasets.load_from_disk(str(path))
     except (OSError, ValueError) as error:  # missing, not a dataset, or corrupt
-        raise InputError(f"{path}: not a saved HuggingFace dataset ({_first_line(error)})") from None
-    if isinstance(loaded, datasets.Dataset):
-        loaded = datasets.DatasetDict({"train": loaded})
-    return {name: _dataset_units(split, path, name) for name, split in loaded.items()}
+        raise InputError(f"{path}: error: not a saved HuggingFace dataset ({_first_line(error)})") from None
+
+
+def _splits(loaded: datasets.Dataset | datasets.DatasetDict) -> Dict[Optional[str], datasets.Dataset]:
+    return {None: loaded} if isinstance(loaded, datasets.Dataset) else dict(loaded)
 
 
 def _dataset_units(dataset: datasets.Dataset, path: Path, split: str) -> List[Unit]:

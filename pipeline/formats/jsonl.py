@@ -9,16 +9,25 @@ from ..records import Annotated, Document, Span, Text
 from .tasks import Export, Record, Where
 
 
-def to_jsonl(result: Annotated) -> str:
+def span_records(result: Annotated) -> List[dict]:
+    """The spans found, as written: {start, end, label, score (4 decimals), text}."""
     text = result.doc.text
-    spans = [{"start": s.start, "end": s.end, "label": s.label, "score": round(score, 4),
-              "text": text[s.start:s.end]} for s, score in zip(result.spans, result.scores)]
-    return json.dumps({"id": result.doc.doc_id, "text": text, "spans": spans}, ensure_ascii=False)
+    return [{"start": s.start, "end": s.end, "label": s.label, "score": round(score, 4),
+             "text": text[s.start:s.end]} for s, score in zip(result.spans, result.scores)]
 
 
-def read_texts(path: Path, content: str, fail: Callable[[str], None]) -> Iterator[Text]:
-    """The documents of a JSONL file's lines; each bad line is one located message to `fail`."""
-    for lineno, line in enumerate(content.split("\n"), start=1):
+def to_jsonl(result: Annotated) -> str:
+    return json.dumps({"id": result.doc.doc_id, "text": result.doc.text,
+                       "spans": span_records(result)}, ensure_ascii=False)
+
+
+def read_texts(path: Path, content: str, fail: Callable[[str], None],
+               first_line: int = 1) -> Iterator[Text]:
+    """The documents of a JSONL file's lines; each bad line is one located message to `fail`.
+
+    `content` may be a stretch of the file that starts at line `first_line`.
+    """
+    for lineno, line in enumerate(content.split("\n"), start=first_line):
         if not line.strip():
             continue
         try:

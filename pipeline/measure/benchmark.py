@@ -1,5 +1,6 @@
-"""The measurements behind `privspan benchmark`: annotate's speed against jieba alone, and its
-memory on a 5 MB policy.
+"""The measurements behind `privspan benchmark`: annotate's speed against jieba alone, its
+memory on a 5 MB policy, and (--dask) a job of shards on Dask LocalClusters with the peak
+memory of its client.
 
 Every rate is over the same texts and counts the same characters (the texts' length), so
 the ratios compare like with like. Floors are reported, never asserted: the figures depend
@@ -7,6 +8,7 @@ on the machine and on whatever else runs on it, so the load average is printed w
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +17,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
 
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
@@ -26,6 +28,10 @@ from ..records import Text
 from ..annotation.load import span_categorizer
 from ..formats.ca4p import is_ca4p_folder, local_pool, read_ca4p
 from ..problems import InputError
+from ..processing.job import Job
+
+if TYPE_CHECKING:
+    from ..processing.dask_engine import DaskEngine
 
 
 def benchmark_texts(paths: Sequence[str], limit_chars: Optional[int]) -> tuple[List[str], str]:
@@ -156,3 +162,68 @@ def memory_run(model: str, text: str, batch_size: int) -> MemoryRun:
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return MemoryRun(len(text), seconds, usage.ru_maxrss / 1024, child.returncode)
+
+
+def jsonl_corpus(texts: Sequence[str], path: Path, copies: int = 1, doc_chars: int = 0) -> Path:
+    """The texts as `{"id", "text"}` lines, `copies` times over (each copy its own ids).
+
+    With `doc_chars`, each text is cut at line ends into documents of about that many
+    characters: the same paragraphs, so the same work, in documents of even size, which
+    partitions of so many documents share evenly among workers.
+    """
+    with path.open("w", encoding="utf-8") as stream:
+        for copy in range(copies):
+            n = 0
+            for text in texts:
+                for doc in _cut(text, doc_chars) if doc_chars else [text]:
+                    stream.write(json.dumps({"id": f"{copy}-{n}", "text": doc}, ensure_ascii=False) + "\n")
+                    n += 1
+    return path
+
+
+def _cut(text: str, size: int) -> List[str]:
+    docs, lines, length = [], [], 0
+    for line in text.split("\n"):
+        lines.append(line)
+        length += len(line) + 1
+        if length >= size:
+            docs.append("\n".join(lines))
+            lines, length = [], 0
+    if "".join(lines).strip():
+        docs.append("\n".join(lines))
+    return docs
+
+
+def dask_timing(engine: "DaskEngine", corpus: Path, out_dir: Path, model: Dict[str, str],
+                partition_size: int, batch_size: int) -> Timing:
+    """A job of Parquet shards over `corpus` on a started engine; CPU counts its workers too."""
+    job = Job([str(corpus)], out_dir, fmt="parquet", model=model, threshold=None,
+              partition_size=partition_size, batch_size=batch_size,
+              say=lambda message: print(message, file=sys.stderr))
+    before = _workers_cpu(engine)
+    timing = timed(lambda: job.run(engine, lambda shard: None))
+    timing.cpu += _workers_cpu(engine) - before
+    return timing
+
+
+def _workers_cpu(engine: "DaskEngine") -> float:
+    assert engine.client is not None
+    return sum(engine.client.run(_own_cpu).values())
+
+
+def _own_cpu() -> float:
+    return sum(os.times()[:2])
+
+
+# The client as a child of its own; RUSAGE_SELF leaves out the worker processes it starts.
+_CLIENT = ("import resource, sys\nfrom pipeline.cli import main\ncode = main(sys.argv[1:])\n"
+           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nsys.exit(code)")
+
+
+def client_peak_mb(model: str, corpus: Path, dask: str, partition_size: int, out_dir: Path) -> Optional[float]:
+    """Peak RSS of the client of `privspan annotate --dask` (its workers left out); None if it failed."""
+    command = [sys.executable, "-c", _CLIENT, "annotate", model, str(corpus), "--dask", dask,
+               "--format", "parquet", "--out", str(out_dir), "--partition-size",
+               str(partition_size), "--quiet"]
+    run = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    return int(run.stdout.split()[-1]) / 1024 if run.returncode == 0 else None

@@ -1,0 +1,86 @@
+"""Parquet: documents to annotate from `id` and `text` columns, and annotated shards of one row
+per document: `id`, `text`, `spans` (a list of {start, end, label, score, text}) and `model`
+({name, version}), which pandas, DuckDB and `datasets.load_dataset("parquet")` read as is."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Dict, Iterable, Iterator, Optional
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .jsonl import span_records
+from ..problems import InputError
+from ..records import Annotated, Text
+
+SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("label", pa.string()),
+                  ("score", pa.float64()), ("text", pa.string())])
+SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string()), ("spans", pa.list_(SPAN)),
+                    ("model", pa.struct([("name", pa.string()), ("version", pa.string())]))])
+# Row groups of a few hundred policies: a reader's memory follows one group, and a shard
+# is written without holding its partition's results.
+ROWS_PER_GROUP = 256
+
+
+def row_count(path: Path) -> int:
+    """Rows of a Parquet input; an InputError if it is no Parquet file or lacks id/text."""
+    return _open(path).metadata.num_rows
+
+
+def read_texts(path: Path, fail: Callable[[str], None], start: int = 0,
+               stop: Optional[int] = None) -> Iterator[Text]:
+    """The documents of rows [start, stop) (0-based, as pandas and DuckDB count them).
+
+    A row without an id is one located message to `fail`; a null text reads as empty.
+    """
+    parquet = _open(path)
+    stop = parquet.metadata.num_rows if stop is None else stop
+    first = 0  # the row where the current row group starts
+    for group in range(parquet.metadata.num_row_groups):
+        rows = parquet.metadata.row_group(group).num_rows
+        if first + rows > start and first < stop:
+            table = parquet.read_row_group(group, columns=["id", "text"])
+            low, high = max(start - first, 0), min(stop - first, rows)
+            ids = table.column("id").slice(low, high - low).to_pylist()
+            texts = table.column("text").slice(low, high - low).to_pylist()
+            for row, (doc_id, text) in enumerate(zip(ids, texts), start=first + low):
+                if doc_id is None:
+                    fail(f"{path}: row {row}: error: no id (null)")
+                    continue
+                yield Text(str(path), f"{path}: row {row} (id {doc_id})", str(doc_id), text or "")
+        first += rows
+        if first >= stop:
+            break
+
+
+def write(path: Path, results: Iterable[Annotated], model: Dict[str, str]) -> None:
+    """One row per result, in row groups of ROWS_PER_GROUP."""
+    with pq.ParquetWriter(str(path), SCHEMA) as writer:
+        rows: list = []
+        groups = 0
+        for result in results:
+            rows.append({"id": result.doc.doc_id, "text": result.doc.text,
+                         "spans": span_records(result), "model": model})
+            if len(rows) == ROWS_PER_GROUP:
+                writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
+                rows, groups = [], groups + 1
+        # A shard whose documents all failed still holds one (empty) row group, so that
+        # every shard reads alike.
+        if rows or not groups:
+            writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
+
+
+def _open(path: Path) -> pq.ParquetFile:
+    try:
+        parquet = pq.ParquetFile(str(path))
+    except (OSError, pa.ArrowException) as err:
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise InputError(f"{path}: error: not a readable Parquet file ({reason})") from None
+    names = parquet.schema_arrow.names
+    if "id" not in names or "text" not in names:
+        raise InputError(f"{path}: error: a Parquet input needs \"id\" and \"text\" columns "
+                         f"(it has {', '.join(names) or 'none'})")
+    text_type = parquet.schema_arrow.field("text").type
+    if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
+        raise InputError(f"{path}: error: its \"text\" column holds {text_type}, not strings")
+    return parquet

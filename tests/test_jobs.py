@@ -1,0 +1,299 @@
+"""Jobs of shards (`--format parquet`, and what --dask shares with it) on the local engine:
+the same spans as the plain engine, resuming, the manifest's refusals, bad documents in
+errors.jsonl, and partitions that read what whole inputs read."""
+from __future__ import annotations
+
+import glob
+import json
+import shutil
+from pathlib import Path
+
+import datasets
+import pandas
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.cli import annotate as annotate_module
+from pipeline.cli import main
+from pipeline.processing.plan import plan, read_partition
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = [line for line in (ROOT / "corpus" / "seed_kuaishou.txt").read_text(encoding="utf-8").split("\n")
+        if line.strip()]
+# Threshold 0 keeps every candidate: many spans to compare between engines.
+EVERY_SPAN = ("--threshold", "0")
+
+
+def policy(i: int, lines: int = 3) -> str:
+    """A few lines of the seed policy (bracket markup read as text), a different stretch per i."""
+    return "\n".join(SEED[(i * lines + k) % len(SEED)] for k in range(lines)) + "\n"
+
+
+def make_corpus(root: Path, n_files: int = 5) -> list[str]:
+    """Every kind of input: .txt (UTF-8 and GB18030), .html, .md, JSONL, Parquet, a saved
+    dataset. Returns the INPUT arguments."""
+    docs = root / "docs"
+    (docs / "sub").mkdir(parents=True)
+    for i in range(n_files):
+        encoding = "gb18030" if i % 2 else "utf-8"
+        (docs / f"t{i}.txt").write_bytes(policy(i).encode(encoding))
+    (docs / "sub" / "page.html").write_text(f"<h1>隐私政策</h1><p>{SEED[3]}</p><p>{SEED[4]}</p>",
+                                            encoding="utf-8")
+    (docs / "sub" / "notes.md").write_text(f"# 政策\n\n- {SEED[5]}\n- {SEED[6]}\n", encoding="utf-8")
+    with (docs / "lines.jsonl").open("w", encoding="utf-8", newline="") as stream:
+        stream.write("\ufeff")  # a BOM, and CRLF line ends: read as the whole file reads them
+        for i in range(5):
+            stream.write(json.dumps({"id": f"j{i}", "text": policy(10 + i, 1)}, ensure_ascii=False) + "\r\n")
+    pq.write_table(pa.table({"id": [1, 2, 3], "text": [policy(20 + i, 2) for i in range(3)]}),
+                   docs / "rows.parquet", row_group_size=2)
+    datasets.Dataset.from_dict({"id": ["h0", "h1"], "text": [policy(30), policy(31)]}).save_to_disk(
+        str(root / "saved"))
+    return [str(docs), str(root / "saved")]
+
+
+def rows_of(out: Path) -> list[tuple]:
+    """(id, text, spans with scores) of every document in a job's shards, sorted by id."""
+    rows = []
+    for path in sorted(out.glob("part-*")):
+        if path.suffix == ".parquet":
+            rows.extend(pq.read_table(path).to_pylist())
+        else:
+            rows.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return _sorted(rows)
+
+
+def _sorted(rows: list[dict]) -> list[tuple]:
+    return sorted((r["id"], r["text"], [(s["start"], s["end"], s["label"], s["score"]) for s in r["spans"]])
+                  for r in rows)
+
+
+def assert_same_annotations(ours: list[tuple], theirs: list[tuple]) -> None:
+    """The same documents and spans; scores within float32 noise.
+
+    A batch's other paragraphs move a score by up to ~3e-6 (BLAS sums in another order),
+    which can flip its 4th decimal: partitions batch paragraphs differently from one stream.
+    """
+    assert [(i, text, [s[:3] for s in spans]) for i, text, spans in ours] == \
+        [(i, text, [s[:3] for s in spans]) for i, text, spans in theirs]
+    for (_, _, a), (_, _, b) in zip(ours, theirs):
+        assert all(abs(x[3] - y[3]) <= 2e-4 for x, y in zip(a, b))
+
+
+def plain_rows(capsys, model: Path, inputs: list[str], *options: str) -> list[tuple]:
+    capsys.readouterr()
+    code = main(["annotate", str(model), *inputs, "--format", "jsonl", *options])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    return rows_of_jsonl(out)
+
+
+def rows_of_jsonl(text: str) -> list[tuple]:
+    return _sorted([json.loads(line) for line in text.splitlines()])
+
+
+@pytest.fixture(scope="module")
+def nlp(tiny_model):
+    nlp = annotate_module.load_pipeline(str(tiny_model))
+    return nlp, annotate_module.span_categorizer(nlp).cfg["threshold"]
+
+
+@pytest.fixture
+def loaded_once(nlp, monkeypatch):
+    """The pipeline loaded once for every run of a test, each starting from its own threshold."""
+    pipeline, threshold = nlp
+    annotate_module.span_categorizer(pipeline).cfg["threshold"] = threshold
+    monkeypatch.setattr(annotate_module, "load_pipeline", lambda name: pipeline)
+
+
+def annotate(capsys, model: Path, *argv: object) -> tuple[int, str]:
+    capsys.readouterr()  # what the set-up printed (datasets' progress bars) is not the run's
+    code = main(["annotate", str(model), *[str(a) for a in argv]])
+    return code, capsys.readouterr().err
+
+
+def test_parquet_shards_hold_what_the_plain_engine_finds(tiny_model, tmp_path, capsys, loaded_once):
+    inputs = make_corpus(tmp_path)
+    out = tmp_path / "out"
+    code, err = annotate(capsys, tiny_model, *inputs, "--format", "parquet", "--out", out,
+                         "--partition-size", "2", *EVERY_SPAN, "--quiet")
+    assert code == 0 and err == ""
+    shards = sorted(p.name for p in out.glob("part-*"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert shards == [f"{p['shard']}.parquet" for p in manifest["partitions"]] and len(shards) == 10
+    assert set(manifest["done"]) == {p["shard"] for p in manifest["partitions"]}
+    assert manifest["model"]["name"] == "pipeline" and manifest["inputs"] == inputs
+    assert (out / "errors.jsonl").read_text() == "" and not (out / ".tmp").exists()
+    written = rows_of(out)
+    assert_same_annotations(written, plain_rows(capsys, tiny_model, inputs, *EVERY_SPAN))
+    assert len(written) == 5 + 2 + 5 + 3 + 2 and all(spans for _, _, spans in written)
+    assert len({doc_id for doc_id, _, _ in written}) == len(written)
+    # Readable as is by pandas, HF datasets and DuckDB.
+    files = sorted(glob.glob(str(out / "part-*.parquet")))
+    frame = pandas.concat([pandas.read_parquet(f) for f in files], ignore_index=True)
+    assert list(frame.columns) == ["id", "text", "spans", "model"] and len(frame) == len(written)
+    assert frame["model"][0] == {"name": "pipeline", "version": manifest["model"]["version"]}
+    loaded = datasets.load_dataset("parquet", data_files=files, split="train",
+                                   cache_dir=str(tmp_path / "hf-cache"))
+    assert set(loaded[0]["spans"][0]) == {"start", "end", "label", "score", "text"}
+    assert sorted(loaded["id"]) == [doc_id for doc_id, _, _ in written]
+    duckdb = pytest.importorskip("duckdb")
+    [(n_docs, n_spans)] = duckdb.sql(
+        f"select count(*), sum(len(spans)) from read_parquet('{out}/part-*.parquet')").fetchall()
+    assert (n_docs, n_spans) == (len(written), sum(len(spans) for _, _, spans in written))
+
+
+def test_a_rerun_writes_only_the_shards_not_done(tiny_model, tmp_path, capsys, loaded_once):
+    inputs = make_corpus(tmp_path)
+    out = tmp_path / "out"
+    command = [*inputs, "--format", "parquet", "--out", out, "--partition-size", "2", "--quiet"]
+    assert annotate(capsys, tiny_model, *command)[0] == 0
+    whole = rows_of(out)
+    # As a crash leaves it: two shards not recorded (one of them still on disk), a shard
+    # half written in the temporary folder, a manifest written last before the crash.
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["done"]["part-00002"], manifest["done"]["part-00005"]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (out / "part-00005.parquet").unlink()
+    (out / ".tmp" / "part-00002-dead").mkdir(parents=True)
+    (out / ".tmp" / "part-00002-dead" / "part-00002.parquet").write_bytes(b"PAR1 cut short")
+    kept = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*") if p.stem not in ("part-00002",)}
+    code, err = annotate(capsys, tiny_model, *command)
+    assert code == 0
+    assert err.splitlines() == [f"{out / 'manifest.json'}: resuming: 8 of 10 shard(s) done before"]
+    assert rows_of(out) == whole
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("part-*") if p.name in kept} == kept
+    assert not (out / ".tmp").exists()
+    # Done already: nothing to run, nothing rewritten.
+    assert annotate(capsys, tiny_model, *command)[0] == 0 and rows_of(out) == whole
+
+
+def test_the_manifest_refuses_another_model_other_inputs_or_settings(tiny_model, tmp_path, capsys):
+    inputs = make_corpus(tmp_path, n_files=2)
+    out = tmp_path / "out"
+    command = ["--format", "parquet", "--out", out, "--quiet"]
+    assert annotate(capsys, tiny_model, *inputs, *command)[0] == 0
+    other = tmp_path / "other-model"
+    shutil.copytree(tiny_model, other)
+    meta = json.loads((other / "meta.json").read_text(encoding="utf-8"))
+    (other / "meta.json").write_text(json.dumps(dict(meta, version="0.0.1")), encoding="utf-8")
+    manifest = out / "manifest.json"
+    again = "; use another --out folder, or delete this one to start again"
+    code, err = annotate(capsys, other, *inputs, *command)
+    weights = json.loads(manifest.read_text())["model"]["weights"]
+    assert code == 1 and err.splitlines() == [
+        f"{manifest}: error: this job ran with the model pipeline {meta['version']} (weights "
+        f"{weights}), not pipeline 0.0.1 (weights {weights}){again}"]
+    (Path(inputs[0]) / "new.txt").write_text("我们收集您的位置信息\n", encoding="utf-8")
+    code, err = annotate(capsys, tiny_model, *inputs, *command)
+    assert code == 1 and err.splitlines() == [
+        f"{manifest}: error: the inputs differ from this job's ({' '.join(inputs)}): files were "
+        f"added, removed or changed since it started{again}"]
+    code, err = annotate(capsys, tiny_model, *inputs, *command, "--threshold", "0.2")
+    assert code == 1 and err.splitlines() == [
+        f"{manifest}: error: this job ran with --threshold (the pipeline's), not 0.2{again}"]
+    code, err = annotate(capsys, tiny_model, *inputs, *command, "--partition-size", "7")
+    assert code == 1 and err.splitlines() == [
+        f"{manifest}: error: this job ran with --partition-size 1000, not 7{again}"]
+    # Refused before any cluster starts.
+    code, err = annotate(capsys, tiny_model, *inputs, *command[2:], "--format", "jsonl", "--dask", "local:1")
+    assert code == 1 and err.splitlines() == [
+        f"{manifest}: error: this job ran with --format parquet, not jsonl{again}"]
+
+
+def bad_corpus(root: Path) -> tuple[list[str], set, set]:
+    """Good and bad documents mixed: INPUTs, the good ids, the (id, reason) of each bad one."""
+    root.mkdir()
+    good = root / "good.txt"
+    good.write_text(policy(0), encoding="utf-8")
+    binary = root / "binary.txt"
+    binary.write_bytes(b"PK\x03\x04\x00\x00")
+    latin = root / "latin.txt"
+    latin.write_bytes(b"caf\xe9 \xff\xfe")
+    empty = root / "empty.txt"
+    empty.write_text(" \r\n\n", encoding="utf-8")
+    lines = root / "lines.jsonl"
+    latin_line = b'{"id": "latin", "text": "caf\xe9 \xff"}'
+    # UTF-8 lines, one undecodable, one in GB18030: each line is decoded on its own.
+    lines.write_bytes(('{"id": "ok", "text": "我们收集信息"}\n{"id": "x", "text": \n["list"]\n'
+                       '{"id": "blank", "text": "  "}\n').encode("utf-8") + latin_line + b"\n"
+                      + '{"id": "ok2", "text": "我们会收集您的手机号码"}\n'.encode("gb18030"))
+    rows = root / "rows.parquet"
+    pq.write_table(pa.table({"id": ["r0", None, "r2", "r3"], "text": [policy(1), policy(2), None, policy(3)]}), rows)
+    missing = root / "missing.txt"
+    inputs = [str(root), str(missing)]
+    good_ids = {"good", "ok", "ok2", "r0", "r3"}
+    bad = {
+        ("binary", f"{binary}: error: binary file (NUL bytes), not text"),
+        ("latin", f"{latin}: error: undecodable bytes at byte 3 (neither UTF-8 nor GB18030)"),
+        ("empty", f"{empty}: error: empty document, nothing to annotate"),
+        (None, f"{lines}:2: error: bad JSONL line: Expecting value (column 21)"),
+        (None, f'{lines}:3: error: bad JSONL record: needs an "id" (string or number) and a "text" (string)'),
+        ("blank", f"{lines}:4 (id blank): error: empty document, nothing to annotate"),
+        (None, f"{lines}:5: error: undecodable bytes at byte {latin_line.index(0xE9)} "
+               "(neither UTF-8 nor GB18030)"),
+        (None, f"{rows}: row 1: error: no id (null)"),
+        ("r2", f"{rows}: row 2 (id r2): error: empty document, nothing to annotate"),
+        (None, f"{missing}: error: no such file or folder"),
+    }
+    return inputs, good_ids, bad
+
+
+def errors_of(out: Path) -> set:
+    return {(r["id"], r["reason"]) for r in map(json.loads, (out / "errors.jsonl").read_text().splitlines())}
+
+
+def test_bad_documents_go_to_errors_jsonl_and_the_good_ones_are_written(tiny_model, tmp_path, capsys, loaded_once):
+    inputs, good, bad = bad_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    code, err = annotate(capsys, tiny_model, *inputs, "--format", "parquet", "--out", out,
+                         "--partition-size", "2", "--quiet")
+    assert code == 1 and "Traceback" not in err
+    assert {doc_id for doc_id, _, _ in rows_of(out)} == good
+    assert errors_of(out) == bad
+    assert set(err.splitlines()) == {reason for _, reason in bad}
+    # A rerun lists each failure once, and still says that the job has failures.
+    code, err = annotate(capsys, tiny_model, *inputs, "--format", "parquet", "--out", out,
+                         "--partition-size", "2", "--quiet")
+    assert code == 1 and len((out / "errors.jsonl").read_text().splitlines()) == len(bad)
+    assert errors_of(out) == bad
+
+
+def test_a_job_needs_a_folder_and_files(tiny_model, tmp_path, capsys):
+    source = tmp_path / "p.txt"
+    source.write_text(policy(0), encoding="utf-8")
+    for argv, message in (
+            (["--format", "parquet"], "a job (--dask or --format parquet) writes shards into a "
+                                      "folder: give --out DIR"),
+            (["-", "--dask", "local:1", "--out", tmp_path / "o"],
+             "a job (--dask or --format parquet) reads files, folders and datasets, not stdin (-)"),
+            (["--dask", "local:0", "--out", tmp_path / "o"],
+             "--dask local:0: local:N needs a number of workers, 1 or more"),
+            (["--dask", "cluster", "--out", tmp_path / "o"],
+             "--dask cluster: give local:N (N worker processes here) or a scheduler's address, "
+             "tcp://HOST:PORT"),
+            (["--format", "parquet", "--out", tmp_path / "o", "--markup-input"],
+             "--markup-input is for the plain engine, not for a job (--dask or --format parquet)")):
+        code, err = annotate(capsys, tmp_path / "no-model-needed", source, *argv)
+        assert (code, err) == (2, f"privspan annotate: error: {message}\n")
+
+
+def test_partitions_read_what_whole_inputs_read(tmp_path):
+    inputs = make_corpus(tmp_path)
+    from pipeline.annotation.inputs import read_documents
+
+    def never(*failure: object) -> None:
+        pytest.fail(str(failure))
+
+    def in_order(docs):  # partitions of files gather the files between JSONL and Parquet ones
+        return sorted(docs, key=lambda doc: (doc.source, doc.name))
+
+    whole = in_order(read_documents(inputs, never))
+    for size in (1, 2, 1000):
+        job = plan(inputs, size)
+        assert job.problems == []
+        assert in_order(doc for p in job.partitions for doc in read_partition(p, never)) == whole
+        # The plan holds places, never texts.
+        assert all(p.kind in ("files", "jsonl", "parquet", "dataset") for p in job.partitions)
+        assert max(len(p.paths) for p in job.partitions) <= size
+    assert plan(inputs, 2).fingerprint == plan(inputs, 2).fingerprint != plan(inputs, 3).fingerprint
