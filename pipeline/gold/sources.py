@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, Iterator, List, Tuple
 
 from ..formats import doccano, labelstudio, prodigy
 from ..formats.brackets import parse
@@ -83,15 +83,21 @@ def gather(sources: Iterable[str | Path], fmt: str = "auto", scheme: str = "proj
     return gathered
 
 
-def _gather_brackets(gathered: Gathered, path: Path, strict: bool) -> None:
-    files, errors = collect_files([path], (".txt",))
+def _files(gathered: Gathered, path: Path, suffixes: Tuple[str, ...]) -> Iterator[Tuple[Path, str]]:
+    """The decoded files of a source; each one that cannot be read is an error, the rest go on."""
+    files, errors = collect_files([path], suffixes)
     gathered.errors.extend(errors)
     for file in files:
         try:
-            markup, _ = read_text(file)
+            content, _ = read_text(file)
         except InputError as err:
             gathered.errors.append(str(err))
             continue
+        yield file, content
+
+
+def _gather_brackets(gathered: Gathered, path: Path, strict: bool) -> None:
+    for file, markup in _files(gathered, path, (".txt",)):
         parsed = parse(markup, str(file))
         gathered.problems.extend(parsed.problems)
         gathered.read += len(parsed.spans)
@@ -113,14 +119,7 @@ def _gather_ca4p(gathered: Gathered, path: Path, scheme: str) -> None:
 
 
 def _gather_export(gathered: Gathered, path: Path, fmt: str, scheme: str) -> None:
-    files, errors = collect_files([path], EXPORTS[fmt][1] if fmt in EXPORTS else (".json", ".jsonl"))
-    gathered.errors.extend(errors)
-    for file in files:
-        try:
-            content, _ = read_text(file)
-        except InputError as err:
-            gathered.errors.append(str(err))
-            continue
+    for file, content in _files(gathered, path, EXPORTS[fmt][1] if fmt in EXPORTS else (".json", ".jsonl")):
         kind = fmt if fmt in EXPORTS else detect(file, content)
         if kind not in EXPORTS:
             gathered.errors.append(f"{file}: error: not an export of Label Studio, doccano or "
