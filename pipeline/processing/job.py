@@ -268,6 +268,9 @@ class Job:
         if errors:
             with open(self.out_dir / ERRORS, "a", encoding="utf-8") as stream:
                 stream.write("".join(_line(record) for record in errors))
+                # On disk before the manifest says the shard is done, power cut or not.
+                stream.flush()
+                os.fsync(stream.fileno())
 
     def _save(self) -> None:
         # A line per setting, per partition and per shard done: a manifest to read and to diff.
