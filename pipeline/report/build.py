@@ -44,14 +44,15 @@ def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
         entry = entries.get(key)
         if entry is None:
             category, sensitive = categories.assign(item.text)
-            entry = entries[key] = {"text": item.text, "head": item.head, "category": category,
+            entry = entries[key] = {"text": categories.display(item.text), "head": _head(item, categories),
+                                    "category": category,
                                     "sensitive": sensitive, "count": 0, "actions": [], "purposes": [],
                                     "receivers": [], "at": []}
             sentences[key] = []
         entry["count"] += 1
         entry["at"].append([item.start, item.end])
         if entry["head"] is None and item.head is not None:
-            entry["head"] = item.head
+            entry["head"] = _head(item, categories)
         entry["actions"] = [k for k in KINDS if k in entry["actions"] or k in practice.kinds]
         _add(entry["purposes"], (text[s.start:s.end] for s in practice.purposes))
         _add(entry["receivers"], (text[s.start:s.end] for s in practice.receivers))
@@ -62,6 +63,10 @@ def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
              "categories": {name: counts[name] for name in categories.names if counts[name]}}
     return Found(policy, entry, items, practices.segments, sentences)
+
+
+def _head(item: Item, categories: Categories) -> Optional[str]:
+    return categories.display(item.head) if item.head is not None else None
 
 
 def _add(values: List[str], new) -> None:

@@ -40,12 +40,16 @@ class Categories:
         # Report order: the standard's categories, then generic, then other.
         self.names: List[str] = [c.name for c in self.categories] + [GENERIC, OTHER]
         self.strip: List[str] = sorted((normalise(s) for s in table.get("strip", [])), key=len, reverse=True)
+        self.raw_strip: List[str] = sorted(table.get("strip", []), key=len, reverse=True)
         generic = table.get("generic", {})
         self.generic_terms = frozenset(normalise(t) for t in generic.get("terms", []))
         self.generic_words: List[str] = sorted({normalise(w) for w in generic.get("words", [])},
                                                key=len, reverse=True)
         # keyword -> (category, sensitive keyword?); a keyword belongs to one category only.
         self.keywords: Dict[str, Tuple[str, bool]] = {}
+        # category -> its sensitive keywords: an item holding one is sensitive (登录密码, 精准定位信息).
+        self.sensitive_keywords: Dict[str, List[str]] = {
+            row["name"]: [normalise(k) for k in row.get("sensitive_keywords", [])] for row in table["categories"]}
         self.duplicates: List[str] = []
         for row in table["categories"]:
             sensitive = {normalise(k) for k in row.get("sensitive_keywords", [])}
@@ -68,6 +72,17 @@ class Categories:
             for prefix in self.strip:
                 if text.startswith(prefix) and len(text) > len(prefix):
                     text, changed = text[len(prefix):], True
+                    break
+        return text
+
+    def display(self, text: str) -> str:
+        """The text as shown: as written, without the `strip` prefixes (您的手机号码 -> 手机号码)."""
+        changed = True
+        while changed:
+            changed = False
+            for prefix in self.raw_strip:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    text, changed = text[len(prefix):].lstrip(), True
                     break
         return text
 
@@ -106,7 +121,8 @@ class Categories:
             return GENERIC, anywhere
         if found is None:
             return OTHER, anywhere
-        _, name, sensitive_keyword = found
+        name = found[1]
+        sensitive_keyword = any(k in core for k in self.sensitive_keywords[name])
         return name, self.by_name[name].sensitive or sensitive_keyword or anywhere
 
 
