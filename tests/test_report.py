@@ -407,7 +407,8 @@ def test_the_action_rule_is_checked_against_collect_and_share_labels(tmp_path, c
     assert check == {"data_spans": 4, "actions": 3, "with_action_in_clause": 4, "attached": 3,
                      "attached_share": 0.75, "right": 2, "right_share": 0.6667, "pairs_right": 2,
                      "pairs_right_share": 0.6667,
-                     "confusion": {"COLLECT->collect": 1, "SHARE->collect": 1, "SHARE->share": 1}}
+                     "confusion": {"COLLECT->collect": 1, "SHARE->collect": 1, "SHARE->share": 1},
+                     "disagreements": {"SHARE->collect 填写": 1}}
     assert "action rule: an action attached to 3 of 4 DATA spans (75.0%)" in capsys.readouterr().out
 
 

@@ -35,6 +35,11 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                         help="an item is a whole DATA span: enumerations are not split (for measuring)")
     report.add_argument("--no-parentheses", action="store_true",
                         help="the parenthesis after a DATA span is not read as its items (for measuring)")
+    report.add_argument("--lexicon", nargs="+", metavar="GOLD",
+                        help="gold (the training split) whose data items are also looked for in each "
+                             "policy's text where no DATA span is (a span ruler for what the tagger missed)")
+    report.add_argument("--lexicon-min-policies", type=int, default=2, metavar="N",
+                        help="a lexicon item must be named by at least N gold policies")
     report.add_argument("--title", default="privspan report", help="the page's title")
     report.set_defaults(func=run)
 
@@ -55,6 +60,15 @@ def run(args: argparse.Namespace) -> int:
 
     policies = read_policies(args.inputs, fail, args.labels)
     categories = load()
+    if args.lexicon:
+        from ..report.lexicon import build_lexicon, with_lexicon
+
+        lexicon = build_lexicon(read_policies(args.lexicon, fail, "project"), categories,
+                                args.lexicon_min_policies)
+        before = sum(len(p.spans) for p in policies)
+        policies = with_lexicon(policies, lexicon)
+        print(f"lexicon: {len(lexicon.entries)} items; {sum(len(p.spans) for p in policies) - before} "
+              f"DATA spans added")
     options = Options(split=not args.no_split, parentheses=not args.no_parentheses)
     report, found = build(policies, categories, options=options)
     out = Path(args.out)

@@ -163,6 +163,7 @@ def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
     gives equal those of the labels of the same ACTION spans."""
     spans = attached = right = pairs = pairs_right = with_action = 0
     confusion: Counter = Counter()
+    disagreements: Counter = Counter()  # "SHARE->collect 提供": the verbs behind the wrong pairs
     for f in found:
         if not any(s.label in TRUTH for s in f.policy.spans):
             continue
@@ -181,11 +182,15 @@ def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
                     pairs += 1
                     pairs_right += kind == TRUTH[action.label]
                     confusion[f"{action.label}->{kind}"] += 1
+                    if kind != TRUTH[action.label]:
+                        words = f.policy.text[action.start:action.end]
+                        disagreements[f"{action.label}->{kind} {verbs.verb(words)}"] += 1
     ratio = lambda a, b: round(a / b, 4) if b else None
     return {"data_spans": spans, "actions": pairs, "with_action_in_clause": with_action,
             "attached": attached, "attached_share": ratio(attached, spans), "right": right,
             "right_share": ratio(right, attached), "pairs_right": pairs_right,
-            "pairs_right_share": ratio(pairs_right, pairs), "confusion": dict(sorted(confusion.items()))}
+            "pairs_right_share": ratio(pairs_right, pairs), "confusion": dict(sorted(confusion.items())),
+            "disagreements": dict(disagreements.most_common())}
 
 
 # --- Files ---------------------------------------------------------------------------------
