@@ -468,3 +468,18 @@ def test_chromium_renders_the_page_with_every_chart_and_the_policy_text_as_text(
         browse(binary, alone, tmp_path / "profile", f"--screenshot={shot}", "--window-size=800,600")
         dark, coloured = ink(shot.read_bytes())
         assert dark > 0.01 and coloured > 0.01, (n, dark, coloured)
+
+
+def test_the_lexicon_holds_specific_items_of_several_gold_policies_and_fills_gaps_only():
+    from pipeline.report.lexicon import build_lexicon, with_lexicon
+
+    gold = [Policy(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
+        "<IMEI、MAC地址、天气、个人信息、OAID>", "<您的imei>和<MAC地址>及<天气>和<个人信息>"]))]
+    lexicon = build_lexicon(gold, load(), min_policies=2)
+    assert lexicon.entries == ["MAC地址", "IMEI"]  # not generic, not other, in two policies
+    text = "设备Imei、VIMEIX、MAC地址与mac地址"
+    taken = [Span(text.rindex("mac地址"), len(text), "DATA")]
+    assert [text[s.start:s.end] for s in lexicon.spans(text, taken)] == ["Imei", "MAC地址"]
+    (policy,) = with_lexicon([Policy("p", text, taken)], lexicon)
+    assert [text[s.start:s.end] for s in policy.spans] == ["Imei", "MAC地址", "mac地址"]
+    assert build_lexicon(gold, load(), min_policies=3).entries == []
