@@ -483,3 +483,11 @@ def test_the_lexicon_holds_specific_items_of_several_gold_policies_and_fills_gap
     (policy,) = with_lexicon([Policy("p", text, taken)], lexicon)
     assert [text[s.start:s.end] for s in policy.spans] == ["Imei", "MAC地址", "mac地址"]
     assert build_lexicon(gold, load(), min_policies=3).entries == []
+
+
+def test_min_score_leaves_out_the_spans_annotate_scored_lower(tmp_path):
+    # The fixture's scores fall from 0.9 by 0.01 a span: alpha's DATA spans are its 3rd, 8th and 10th.
+    code, out = run_report(tmp_path, str(FIXTURE), extra=("--min-score", "0.85"))
+    assert code == 0
+    alpha = json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]
+    assert [e["text"] for e in alpha["data_items"]] == ["手机号码", "设备标识符", "IMEI", "OAID"]

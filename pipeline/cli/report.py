@@ -35,6 +35,8 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                         help="an item is a whole DATA span: enumerations are not split (for measuring)")
     report.add_argument("--no-parentheses", action="store_true",
                         help="the parenthesis after a DATA span is not read as its items (for measuring)")
+    report.add_argument("--min-score", type=float, metavar="X",
+                        help="leave out spans that annotate scored below X (inputs with scores only)")
     report.add_argument("--lexicon", nargs="+", metavar="GOLD",
                         help="gold (the training split) whose data items are also looked for in each "
                              "policy's text where no DATA span is (a span ruler for what the tagger missed)")
@@ -59,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
 
     policies = read_policies(args.inputs, fail, args.labels)
+    if args.min_score is not None:
+        policies = [p.above(args.min_score) for p in policies]
     categories = load()
     if args.lexicon:
         from ..report.lexicon import build_lexicon, with_lexicon

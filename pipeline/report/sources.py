@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, List, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..files import collect_files, read_text
 from ..problems import InputError
@@ -24,6 +24,14 @@ class Policy:
     text: str
     spans: List[Span]
     source: str = ""
+    scores: Optional[Dict[Span, float]] = None  # annotate's scores, where the input has them
+
+    def above(self, threshold: float) -> "Policy":
+        """The policy with only the spans scored at least `threshold` (all, without scores)."""
+        if self.scores is None:
+            return self
+        kept = [s for s in self.spans if self.scores.get(s, 1.0) >= threshold]
+        return Policy(self.id, self.text, kept, self.source, {s: self.scores[s] for s in kept if s in self.scores})
 
 
 def read_policies(sources: Iterable[str], fail: Callable[[str], None], labels: str = "project") -> List[Policy]:
@@ -68,10 +76,12 @@ def _checked(where: str, doc_id: object, text: object, spans: object, fail: Call
         fail(f"{where}: error: bad record {doc_id!s}: needs a \"text\" (string)")
         return None
     out: List[Span] = []
+    scores: Dict[Span, float] = {}
     for n, span in enumerate(spans or [], start=1):
         try:
             start, end, label = int(span["start"]), int(span["end"]), str(span["label"])
-        except (KeyError, TypeError, ValueError):
+            score = float(span["score"]) if span.get("score") is not None else None
+        except (KeyError, TypeError, ValueError, AttributeError):
             fail(f"{where}: error: bad span {n} of {doc_id!s}: needs \"start\", \"end\" (numbers) and \"label\"")
             return None
         if not 0 <= start < end <= len(text):
@@ -79,7 +89,9 @@ def _checked(where: str, doc_id: object, text: object, spans: object, fail: Call
                  f"of {len(text)} characters")
             return None
         out.append(Span(start, end, label))
-    return Policy(str(doc_id), text, sorted(out), where)
+        if score is not None:
+            scores[out[-1]] = max(score, scores.get(out[-1], score))
+    return Policy(str(doc_id), text, sorted(set(out)), where, scores or None)
 
 
 def _jsonl(file: Path, content: str, fail: Callable[[str], None]) -> Iterator[Policy]:
