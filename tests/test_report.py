@@ -477,11 +477,12 @@ def test_the_lexicon_holds_specific_items_of_several_gold_policies_and_fills_gap
         "<IMEI、MAC地址、天气、个人信息、OAID>", "<您的imei>和<MAC地址>及<天气>和<个人信息>"]))]
     lexicon = build_lexicon(gold, load(), min_policies=2)
     assert lexicon.entries == ["MAC地址", "IMEI"]  # not generic, not other, in two policies
-    text = "设备Imei、VIMEIX、MAC地址与mac地址"
-    taken = [Span(text.rindex("mac地址"), len(text), "DATA")]
+    text = "收集设备Imei、VIMEIX、MAC地址与mac地址。目录：IMEI"
+    taken = [Span(0, 2, "ACTION"), Span(text.rindex("mac地址"), text.index("。"), "DATA")]
+    # only in a sentence with an ACTION, outside DATA spans, never inside a Latin word
     assert [text[s.start:s.end] for s in lexicon.spans(text, taken)] == ["Imei", "MAC地址"]
     (policy,) = with_lexicon([Policy("p", text, taken)], lexicon)
-    assert [text[s.start:s.end] for s in policy.spans] == ["Imei", "MAC地址", "mac地址"]
+    assert [text[s.start:s.end] for s in policy.spans] == ["收集", "Imei", "MAC地址", "mac地址"]
     assert build_lexicon(gold, load(), min_policies=3).entries == []
 
 

@@ -3,8 +3,10 @@ where the tagger marked nothing: the report's own span ruler (`privspan report -
 
 An entry is an item of the gold's DATA spans (split as the report splits them) that is in a
 category of the table (neither generic nor other), at least two characters long, and named
-by at least `min_policies` gold policies. A match must not touch a DATA span already there,
-and a Latin entry (imei) must not be part of a longer Latin word.
+by at least `min_policies` gold policies. A match counts only in a sentence where the tagger
+found an ACTION (gold marks DATA in statements of a practice, not in headings, tables of
+contents or lists of forbidden content), must not touch a DATA span already there, and a
+Latin entry (imei) must not be part of a longer Latin word.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import List, Sequence
 from ..records import Span
 from .categories import GENERIC, OTHER, Categories
 from .items import Options, items_of
+from .practices import role, segments
 from .sources import Policy
 
 
@@ -28,11 +31,13 @@ class Lexicon:
         """DATA spans for the entries found in `text` outside every DATA span there."""
         if self.pattern is None:
             return []
-        taken = sorted((s.start, s.end) for s in spans if s.label == "DATA")
+        taken = sorted((s.start, s.end) for s in spans if role(s.label) == "DATA")
+        sentences = segments(text, spans)
+        practices = {sentences.sentence(s.start) for s in spans if role(s.label) == "ACTION"}
         found = []
         for match in self.pattern.finditer(text):
             start, end = match.span()
-            if not any(a < end and start < b for a, b in taken):
+            if sentences.sentence(start) in practices and not any(a < end and start < b for a, b in taken):
                 found.append(Span(start, end, "DATA"))
         return found
 
