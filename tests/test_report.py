@@ -492,3 +492,14 @@ def test_min_score_leaves_out_the_spans_annotate_scored_lower(tmp_path):
     assert code == 0
     alpha = json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]
     assert [e["text"] for e in alpha["data_items"]] == ["手机号码", "设备标识符", "IMEI", "OAID"]
+
+
+def test_a_lexicon_item_must_be_marked_data_in_enough_of_its_occurrences():
+    from pipeline.report.lexicon import build_lexicon
+
+    gold = [Policy(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
+        "[收集]<IMEI>和<MAC地址>。", "[收集]<IMEI>、<MAC地址>。[收集]MAC地址。[使用]MAC地址和IMEI。目录：MAC地址"]))]
+    # MAC地址: 2 of its 4 occurrences in sentences with an ACTION are DATA; IMEI: 2 of 3
+    assert build_lexicon(gold, load(), 2, min_marked=0.5).entries == ["MAC地址", "IMEI"]
+    assert build_lexicon(gold, load(), 2, min_marked=0.6).entries == ["IMEI"]
+    assert build_lexicon(gold, load(), 2, min_marked=0.7).entries == []

@@ -42,6 +42,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                              "policy's text where no DATA span is (a span ruler for what the tagger missed)")
     report.add_argument("--lexicon-min-policies", type=int, default=2, metavar="N",
                         help="a lexicon item must be named by at least N gold policies")
+    report.add_argument("--lexicon-min-marked", type=float, default=0.5, metavar="SHARE",
+                        help="a lexicon item must lie inside a gold DATA span in at least this share of "
+                             "its occurrences in the gold's sentences with an ACTION")
     report.add_argument("--title", default="privspan report", help="the page's title")
     report.set_defaults(func=run)
 
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         from ..report.lexicon import build_lexicon, with_lexicon
 
         lexicon = build_lexicon(read_policies(args.lexicon, fail, "project"), categories,
-                                args.lexicon_min_policies)
+                                args.lexicon_min_policies, args.lexicon_min_marked)
         before = sum(len(p.spans) for p in policies)
         policies = with_lexicon(policies, lexicon)
         print(f"lexicon: {len(lexicon.entries)} items; {sum(len(p.spans) for p in policies) - before} "

@@ -3,8 +3,10 @@ where the tagger marked nothing: the report's own span ruler (`privspan report -
 
 An entry is an item of the gold's DATA spans (split as the report splits them) that is in a
 category of the table (neither generic nor other), at least two characters long, and named
-by at least `min_policies` gold policies. A match counts only in a sentence where the tagger
-found an ACTION (gold marks DATA in statements of a practice, not in headings, tables of
+by at least `min_policies` gold policies; and marked: of its occurrences in the gold texts'
+sentences with an ACTION, a share of at least `min_marked` lies inside a DATA span (so 注册,
+存储 or 设置, DATA in a few policies and a verb or a menu in most, stay out). A match counts
+only in a sentence where the tagger found an ACTION (gold marks DATA in statements of a practice, not in headings, tables of
 contents or lists of forbidden content), must not touch a DATA span already there, and a
 Latin entry (imei) must not be part of a longer Latin word.
 """
@@ -42,7 +44,8 @@ class Lexicon:
         return found
 
 
-def build_lexicon(gold: Sequence[Policy], categories: Categories, min_policies: int = 2) -> Lexicon:
+def build_lexicon(gold: Sequence[Policy], categories: Categories, min_policies: int = 2,
+                  min_marked: float = 0.0) -> Lexicon:
     named: Counter = Counter()
     shown = {}
     for policy in gold:
@@ -56,8 +59,25 @@ def build_lexicon(gold: Sequence[Policy], categories: Categories, min_policies: 
             shown.setdefault(key, text)
         named.update(own)
     entries = sorted((shown[k] for k, n in named.items() if n >= min_policies), key=len, reverse=True)
+    if min_marked > 0 and entries:
+        candidates = _compile(entries)
+        inside: Counter = Counter()
+        seen: Counter = Counter()
+        for policy in gold:
+            # every occurrence in a practice sentence, marked or not
+            for span in Lexicon(entries, candidates).spans(policy.text, [s for s in policy.spans
+                                                                         if role(s.label) != "DATA"]):
+                key = categories.core(policy.text[span.start:span.end])
+                seen[key] += 1
+                inside[key] += any(role(s.label) == "DATA" and s.start <= span.start and span.end <= s.end
+                                   for s in policy.spans)
+        entries = [e for e in entries if inside[categories.core(e)] >= min_marked * seen[categories.core(e)]]
+    return Lexicon(entries, _compile(entries))
+
+
+def _compile(entries: List[str]) -> "re.Pattern[str] | None":
     if not entries:
-        return Lexicon([], None)
+        return None
     alternatives = []
     for entry in entries:
         piece = re.escape(entry).replace(r"\ ", r"\s*")
@@ -66,7 +86,7 @@ def build_lexicon(gold: Sequence[Policy], categories: Categories, min_policies: 
         if entry[-1].isascii() and entry[-1].isalnum():
             piece += r"(?![A-Za-z])"
         alternatives.append(piece)
-    return Lexicon(entries, re.compile("|".join(alternatives), re.IGNORECASE))
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def with_lexicon(policies: Sequence[Policy], lexicon: Lexicon) -> List[Policy]:
