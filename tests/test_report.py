@@ -40,6 +40,8 @@ def test_an_enumeration_is_split_at_its_separators_and_conjunctions():
 
 def test_words_that_hold_a_conjunction_are_not_split():
     assert items("<活动参与记录和会员等级>") == [("活动参与记录", None), ("会员等级", None)]
+    # nor read as a marker in front of an item (等, 及, 和 are markers when alone)
+    assert items("<等级信息、和平精英账号>") == [("等级信息", None), ("和平精英账号", None)]
 
 
 def test_a_parenthesis_inside_a_span_is_items_under_its_head():

@@ -130,8 +130,9 @@ def _piece(text: str, a: int, b: int, categories: Categories, span: int,
     head_item = _item(text, a, open_at, head, span)
     inner_end = close_at if close_at is not None else b
     inner_start = _skip_markers(text, open_at + 1, inner_end)
+    marked = inner_start > _trim(text, open_at + 1, inner_end)[0]
     items = [head_item] if head_item else []
-    if not text[inner_start:inner_end].startswith(NOT_ITEMS) or inner_start > open_at + 1:
+    if marked or not text[inner_start:inner_end].startswith(NOT_ITEMS):
         under = head_item.text if head_item else head
         items.extend(split(text, inner_start, inner_end, categories, span, under))
     return items
@@ -275,15 +276,19 @@ def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
     return start, end
 
 
+# Words that start with a one-character marker without being one (如有, 含义, 及时).
+NOT_MARKERS = NOT_ITEMS + PROTECTED + ("含义", "即时", "如何")
+
+
 def _skip_markers(text: str, start: int, end: int) -> int:
+    """Where an item starts once the markers in front of it (包括, 例如, 如 …) are skipped."""
     start, end = _trim(text, start, end)
     changed = True
     while changed and start < end:
         changed = False
         for marker in MARKERS:
-            # 如 is a marker, 如有/如果 are not (NOT_ITEMS); 含 is, 含义 is not.
-            if text.startswith(marker, start, end) and not (marker in ("如", "含", "即", "及", "和", "或")
-                                                             and text.startswith(NOT_ITEMS + ("含义", "即时", "及时", "和平"), start, end)):
+            if text.startswith(marker, start, end) and not (
+                    len(marker) == 1 and text.startswith(NOT_MARKERS, start, end)):
                 start, _ = _trim(text, start + len(marker), end)
                 changed = True
                 break
