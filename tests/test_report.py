@@ -6,7 +6,6 @@ import csv
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import List, Optional, Tuple
 

@@ -36,30 +36,29 @@ def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
     text = policy.text
     items = items_of(text, policy.spans, categories, options)
     practices = Practices(text, policy.spans, verbs)
-    entries: Dict[str, dict] = {}
+    rows: Dict[str, dict] = {}  # item key -> its row of data_items
     sentences: Dict[str, List[int]] = {}
     for item in items:
         key = categories.core(item.text)
         practice = practices.at(item.start)
-        entry = entries.get(key)
-        if entry is None:
+        row = rows.get(key)
+        if row is None:
             category, sensitive = categories.assign(item.text)
-            entry = entries[key] = {"text": categories.display(item.text), "head": _head(item, categories),
-                                    "category": category,
-                                    "sensitive": sensitive, "count": 0, "actions": [], "purposes": [],
-                                    "receivers": [], "at": []}
+            row = rows[key] = {"text": categories.display(item.text), "head": _head(item, categories),
+                               "category": category, "sensitive": sensitive, "count": 0, "actions": [],
+                               "purposes": [], "receivers": [], "at": []}
             sentences[key] = []
-        entry["count"] += 1
-        entry["at"].append([item.start, item.end])
-        if entry["head"] is None and item.head is not None:
-            entry["head"] = _head(item, categories)
-        entry["actions"] = [k for k in KINDS if k in entry["actions"] or k in practice.kinds]
-        _add(entry["purposes"], (text[s.start:s.end] for s in practice.purposes))
-        _add(entry["receivers"], (text[s.start:s.end] for s in practice.receivers))
+        row["count"] += 1
+        row["at"].append([item.start, item.end])
+        if row["head"] is None and item.head is not None:
+            row["head"] = _head(item, categories)
+        row["actions"] = [k for k in KINDS if k in row["actions"] or k in practice.kinds]
+        _add(row["purposes"], (text[s.start:s.end] for s in practice.purposes))
+        _add(row["receivers"], (text[s.start:s.end] for s in practice.receivers))
         if practice.sentence not in sentences[key]:
             sentences[key].append(practice.sentence)
-    data_items = list(entries.values())
-    counts = Counter(e["category"] for e in data_items)
+    data_items = list(rows.values())
+    counts = Counter(row["category"] for row in data_items)
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
              "categories": {name: counts[name] for name in categories.names if counts[name]}}
     return Found(policy, entry, items, practices.segments, sentences)

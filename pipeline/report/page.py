@@ -10,7 +10,7 @@ import re
 from typing import Dict, List, Sequence
 
 from .build import Found
-from .categories import GENERIC, OTHER, Categories
+from .categories import Categories
 from .practices import COLLECT, SHARE
 
 FONTS = ["WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
@@ -35,7 +35,7 @@ section.policy { border-top: 2px solid #444; margin-top: 2rem; }
 """
 
 
-def chart_svgs(report: dict, categories: Categories) -> Dict[str, str]:
+def chart_svgs(report: dict) -> Dict[str, str]:
     """name -> inline <svg> of each corpus chart."""
     import logging
 
@@ -130,7 +130,7 @@ def _clip(text: str, width: int = 28) -> str:
 
 
 def render(report: dict, found: Sequence[Found], categories: Categories, title: str = "privspan report") -> str:
-    charts = chart_svgs(report, categories)
+    charts = chart_svgs(report)
     corpus = report["corpus"]
     out = [f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
