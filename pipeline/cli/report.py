@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     (out / "report.html").write_text(render(report, found, categories, args.title), encoding="utf-8")
 
     corpus, cov = report["corpus"], report["corpus"]["coverage"]
-    print(f"{corpus['policies']} policies: {cov['items']} item occurrences from {cov['data_spans']} DATA spans; "
+    n = corpus["policies"]
+    print(f"{n} {'policy' if n == 1 else 'policies'}: {cov['items']} item occurrences from {cov['data_spans']} DATA spans; "
           f"in a category of table A.1: {_pct(cov['items_share'])} of the items "
           f"({_pct(cov['items_share_non_generic'])} of the non-generic), {_pct(cov['spans_share'])} of the "
           f"spans ({_pct(cov['spans_share_non_generic'])} of the non-generic); "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import warnings
 from typing import Dict, List, Sequence
 
 from .build import Found
@@ -50,9 +51,13 @@ def chart_svgs(report: dict) -> Dict[str, str]:
     corpus = report["corpus"]
     standard = [row for row in corpus["categories"] if row["standard"]]
     charts: Dict[str, str] = {}
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
-                                "font.sans-serif": FONTS, "text.parse_math": False,
-                                "axes.spines.top": False, "axes.spines.right": False}):
+    # The text stays text in the SVG (the browser's CJK font draws it), so a glyph missing from
+    # the font matplotlib measures with matters to the layout only: no warning for it.
+    with warnings.catch_warnings(), matplotlib.rc_context({
+            "svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": FONTS,
+            "text.parse_math": False, "axes.unicode_minus": False,
+            "axes.spines.top": False, "axes.spines.right": False}):
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         # 1. The share of policies that name each category.
         names = [row["name"] for row in standard][::-1]
         shares = [row["share"] * 100 for row in standard][::-1]
