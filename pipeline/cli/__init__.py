@@ -6,10 +6,10 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import agreement, annotate, assets, benchmark, convert, corpus, evaluate, lint, recall, threshold
+from . import agreement, annotate, assets, benchmark, convert, corpus, evaluate, lint, recall, report, threshold
 
-# In the order of the flow: markup, data, corpus, model, measuring.
-COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark)
+# In the order of the flow: markup, data, corpus, model, measuring, reports.
+COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

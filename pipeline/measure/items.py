@@ -1,0 +1,89 @@
+"""Policy-level item recall and precision of a report against gold (`privspan report --against`).
+
+For a policy with gold: G is the set of its distinct gold DATA items and R the set of the
+report's distinct items, both as `Categories.core` gives them (NFKC, lower case, no spaces, no
+leading 您的/上述…). The gold items are always read with every step of item extraction on
+(enumerations split, parentheses read), so the target stays the same whatever the report did.
+
+- recall: |{g in G : g in R}| / |G|, the share of the policy's gold items the report lists;
+- precision: |{r in R : r in G, or r inside the text of one of the policy's gold DATA spans}| / |R|.
+
+Both are averaged over the policies that have gold items (macro), and also pooled over all
+items (micro). A report policy with no gold is left out and counted; a gold policy missing from
+the report counts with an empty report (recall 0).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Sequence
+
+from ..report.categories import GENERIC, Categories
+from ..report.items import Options, items_of, outermost
+from ..report.sources import Policy
+
+
+@dataclass
+class ItemScores:
+    policies: int = 0  # scored: with gold items
+    missing: int = 0  # gold policies the report lacks
+    unmatched: int = 0  # report policies without gold
+    recall: float = 0.0  # macro
+    precision: float = 0.0  # macro, over policies whose report lists items
+    micro_recall: float = 0.0
+    micro_precision: float = 0.0
+    gold_items: int = 0
+    report_items: int = 0
+    found: int = 0
+    correct: int = 0
+    # the same, generic mentions (个人信息…) left out of both sides
+    recall_specific: float = 0.0
+    precision_specific: float = 0.0
+
+    def line(self) -> str:
+        return (f"item recall {self.recall:.3f} (micro {self.micro_recall:.3f}), precision {self.precision:.3f} "
+                f"(micro {self.micro_precision:.3f}) over {self.policies} policies; without generic "
+                f"mentions recall {self.recall_specific:.3f}, precision {self.precision_specific:.3f}; "
+                f"{self.gold_items} gold and {self.report_items} report items"
+                + (f"; {self.missing} gold policies not in the report" if self.missing else "")
+                + (f"; {self.unmatched} report policies without gold" if self.unmatched else ""))
+
+
+def gold_items(policy: Policy, categories: Categories) -> tuple[set, List[str]]:
+    """(distinct items, the normalised texts of the DATA spans) of a gold policy."""
+    items = {categories.core(i.text) for i in items_of(policy.text, policy.spans, categories, Options())}
+    spans = [categories.core(policy.text[s.start:s.end]) for s in outermost(policy.spans)]
+    return items, spans
+
+
+def score(report: Dict[str, List[str]], gold: Sequence[Policy], categories: Categories) -> ItemScores:
+    """`report`: policy id -> the texts of its data items (report.json's `data_items`)."""
+    scores = ItemScores(unmatched=len(set(report) - {p.id for p in gold}))
+    recalls, precisions, recalls_s, precisions_s = [], [], [], []
+    for policy in gold:
+        items, spans = gold_items(policy, categories)
+        if not items:
+            continue
+        if policy.id not in report:
+            scores.missing += 1
+        found = {categories.core(t) for t in report.get(policy.id, [])}
+        right = {r for r in found if r in items or any(r in s for s in spans)}
+        scores.policies += 1
+        scores.gold_items += len(items)
+        scores.report_items += len(found)
+        scores.found += len(items & found)
+        scores.correct += len(right)
+        recalls.append(len(items & found) / len(items))
+        if found:
+            precisions.append(len(right) / len(found))
+        specific = {g for g in items if categories.assign(g)[0] != GENERIC}
+        found_s = {r for r in found if categories.assign(r)[0] != GENERIC}
+        if specific:
+            recalls_s.append(len(specific & found_s) / len(specific))
+        if found_s:
+            precisions_s.append(len(found_s & right) / len(found_s))
+    mean = lambda xs: sum(xs) / len(xs) if xs else 0.0
+    scores.recall, scores.precision = mean(recalls), mean(precisions)
+    scores.recall_specific, scores.precision_specific = mean(recalls_s), mean(precisions_s)
+    scores.micro_recall = scores.found / scores.gold_items if scores.gold_items else 0.0
+    scores.micro_precision = scores.correct / scores.report_items if scores.report_items else 0.0
+    return scores

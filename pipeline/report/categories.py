@@ -1,0 +1,142 @@
+"""The data categories of `data/categories.toml` (GB/T 35273-2020 table A.1, sensitivity by its
+Appendix B and PIPL art. 28), and the rule that puts a data item in one of them."""
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "categories.toml"
+GENERIC = "generic"
+OTHER = "other"
+
+
+def normalise(text: str) -> str:
+    """The form items are compared in: NFKC (full-width letters and brackets to ASCII), Latin
+    letters lower-cased, whitespace removed."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    examples: str
+    sensitive: bool
+
+
+class Categories:
+    """The table of a categories file; `assign(text)` gives (category, sensitive)."""
+
+    def __init__(self, path: Path = DATA_FILE) -> None:
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        self.path = Path(path)
+        self.categories: List[Category] = [
+            Category(row["name"], row.get("examples", ""), bool(row.get("sensitive", False)))
+            for row in table["categories"]]
+        self.by_name: Dict[str, Category] = {c.name: c for c in self.categories}
+        # Report order: the standard's categories, then generic, then other.
+        self.names: List[str] = [c.name for c in self.categories] + [GENERIC, OTHER]
+        self.strip: List[str] = sorted((normalise(s) for s in table.get("strip", [])), key=len, reverse=True)
+        self.raw_strip: List[str] = sorted(table.get("strip", []), key=len, reverse=True)
+        generic = table.get("generic", {})
+        self.generic_terms = frozenset(normalise(t) for t in generic.get("terms", []))
+        self.generic_words: List[str] = sorted({normalise(w) for w in generic.get("words", [])},
+                                               key=len, reverse=True)
+        # keyword -> (category, sensitive keyword?); a keyword belongs to one category only.
+        self.keywords: Dict[str, Tuple[str, bool]] = {}
+        # category -> its sensitive keywords: an item holding one is sensitive (登录密码, 精准定位信息).
+        self.sensitive_keywords: Dict[str, List[str]] = {
+            row["name"]: [normalise(k) for k in row.get("sensitive_keywords", [])] for row in table["categories"]}
+        self.duplicates: List[str] = []
+        for row in table["categories"]:
+            sensitive = {normalise(k) for k in row.get("sensitive_keywords", [])}
+            for keyword in row.get("keywords", []) + row.get("sensitive_keywords", []):
+                key = normalise(keyword)
+                if key in self.keywords and self.keywords[key][0] != row["name"]:
+                    self.duplicates.append(key)
+                self.keywords.setdefault(key, (row["name"], key in sensitive))
+        self.longest = max(map(len, self.keywords), default=1)
+        self.anywhere: List[Tuple[str, str]] = [
+            (normalise(k), row["basis"]) for row in table.get("sensitive_anywhere", []) for k in row["keywords"]]
+        self.assign = lru_cache(maxsize=None)(self._assign)
+
+    def core(self, text: str) -> str:
+        """The normalised text without the `strip` prefixes (您的, 上述…)."""
+        text = normalise(text)
+        changed = True
+        while changed:
+            changed = False
+            for prefix in self.strip:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    text, changed = text[len(prefix):], True
+                    break
+        return text
+
+    def display(self, text: str) -> str:
+        """The text as shown: as written, without the `strip` prefixes (您的手机号码 -> 手机号码)."""
+        changed = True
+        while changed:
+            changed = False
+            for prefix in self.raw_strip:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    text, changed = text[len(prefix):].lstrip(), True
+                    break
+        return text
+
+    def keyword(self, text: str) -> Optional[Tuple[str, str, bool]]:
+        """(keyword, category, sensitive) of the match that ends last, then the longest."""
+        for end in range(len(text), 0, -1):
+            for length in range(min(self.longest, end), 0, -1):
+                found = self.keywords.get(text[end - length:end])
+                if found and _latin_ok(text, end - length, end):
+                    return text[end - length:end], found[0], found[1]
+        return None
+
+    def is_generic(self, core: str, matched: bool) -> bool:
+        if core in self.generic_terms:
+            return True
+        if matched:
+            return False
+        rest = core
+        while rest:
+            word = next((w for w in self.generic_words if rest.startswith(w)), None)
+            if word is None:
+                return False
+            rest = rest[len(word):]
+        return True
+
+    def sensitive_basis(self, text: str) -> Optional[str]:
+        """The basis of a sensitivity that holds in any category (children's data…)."""
+        text = normalise(text)
+        return next((basis for key, basis in self.anywhere if key in text), None)
+
+    def _assign(self, text: str) -> Tuple[str, bool]:
+        core = self.core(text)
+        found = self.keyword(core)
+        anywhere = self.sensitive_basis(core) is not None
+        if self.is_generic(core, found is not None):
+            return GENERIC, anywhere
+        if found is None:
+            return OTHER, anywhere
+        name = found[1]
+        sensitive_keyword = any(k in core for k in self.sensitive_keywords[name])
+        return name, self.by_name[name].sensitive or sensitive_keyword or anywhere
+
+
+def _latin_ok(text: str, start: int, end: int) -> bool:
+    """A Latin keyword (imei, ip) must not be part of a longer Latin word (vip, macos)."""
+    piece = text[start:end]
+    if not (piece[0].isascii() and piece[0].isalnum()) and not (piece[-1].isascii() and piece[-1].isalnum()):
+        return True
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    touches = lambda a, b: a.isascii() and a.isalpha() and b.isascii() and b.isalnum()
+    return not ((before and touches(before, piece[0])) or (after and touches(after, piece[-1])))
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = DATA_FILE) -> Categories:
+    return Categories(path)

@@ -1,0 +1,316 @@
+"""DATA spans -> data items: an enumeration split into its items, and the parenthesis after a
+head read as items of that head (`设备标识符（IMEI/Android ID/IDFA）` is 设备标识符, and IMEI,
+Android ID, IDFA under it).
+
+Every item keeps its character offsets in the policy text, so that it can be traced to its
+sentence, clause and action.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from ..records import Span
+from .categories import GENERIC, OTHER, Categories
+
+# Characters that separate the items of an enumeration.
+SEPARATORS = frozenset("、，,/／;；|｜")
+# Words that join two items; longest first, so 以及 is not read as 及.
+CONJUNCTIONS = ("以及", "及其", "或者", "及", "和", "与", "或", "并")
+# Words that hold a conjunction or 等 without being one.
+PROTECTED = ("参与", "涉及", "及时", "和平", "与其", "或许", "等级", "等待", "等同", "等效", "合并", "并发",
+             "兼并", "相等", "平等", "同等", "中等", "初等", "高等", "头等", "等信息等")
+OPEN, CLOSE = "（(【[", "）)】]"
+# Words that start an enumeration of examples, taken off an item's front.
+MARKERS = ("包括但不限于", "包括", "包含", "例如", "比如", "诸如", "譬如", "即", "含", "如", "e.g.", "eg.",
+           "以及", "及", "和", "或", "等")
+# Words that end an item and say the list goes on.
+TAILS = ("等等", "等", "之类", "……", "...", "…")
+# A parenthesis that starts so is no list of items (a definition, a condition, a form hint).
+NOT_ITEMS = ("以下简称", "以下统称", "简称", "下称", "统称", "下同", "如有", "如果", "如需", "如您", "如你",
+             "如适用", "如下", "如涉及", "若有", "若", "可选", "选填", "必填", "非必填", "可不填", "仅", "不",
+             "将", "您", "你", "我们", "具体", "详见", "参见", "见", "请", "注", "视", "根据")
+# Words inside a span that put a head before a list (设备信息：型号、版本 / 设备信息包括型号…).
+HEAD_ENDS = ("：", ":", "包括但不限于", "包括", "包含", "例如", "比如", "诸如")
+LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
+
+
+@dataclass(frozen=True)
+class Item:
+    """One data item: offsets [start, end) in the policy text, its text there, the head it
+    was listed under (or None), and the DATA span (index) it came from, or -1 for the
+    parenthesis after a span."""
+
+    start: int
+    end: int
+    text: str
+    head: Optional[str] = None
+    span: int = -1
+
+
+@dataclass(frozen=True)
+class Options:
+    """What item extraction does; both off, an item is a whole DATA span (for measuring)."""
+
+    split: bool = True  # enumerations split into items, heads read inside a span
+    parentheses: bool = True  # the parenthesis after a span read as its items
+
+
+def outermost(spans: Sequence[Span], label: str = "DATA") -> List[Span]:
+    """The spans of `label` that no other such span holds (a nested DATA is part of its outer one)."""
+    own = sorted({s for s in spans if s.label == label}, key=lambda s: (s.start, -s.end))
+    kept: List[Span] = []
+    reach = -1  # the furthest end of the spans kept so far
+    for span in own:  # sorted by start: a span is held when one kept before reaches its end
+        if span.end > reach:
+            kept.append(span)
+            reach = span.end
+    return kept
+
+
+def items_of(text: str, spans: Sequence[Span], categories: Categories,
+             options: Options = Options()) -> List[Item]:
+    """The items of a policy's DATA spans (the outermost ones), in text order."""
+    data = outermost(spans)
+    items: List[Item] = []
+    for index, span in enumerate(data):
+        if options.split:
+            found = split(text, span.start, span.end, categories, index)
+        else:
+            found = [item for item in [_item(text, span.start, span.end, None, index)] if item]
+        items.extend(found)
+        if options.parentheses and found:
+            items.extend(_parenthesis(text, span, found[-1], data, categories, options))
+    # A DATA span inside the parenthesis of another span is listed under that span's head.
+    items = _heads_for_spans_in_parentheses(text, items, data, options)
+    return sorted(items, key=lambda i: (i.start, i.end))
+
+
+def split(text: str, start: int, end: int, categories: Categories, span: int = -1,
+          head: Optional[str] = None) -> List[Item]:
+    """The items of the stretch [start, end) of `text`."""
+    start, end = _trim(text, start, end)
+    if start >= end:
+        return []
+    # 设备信息：型号、版本 — a head, then its list.
+    colon = _head_end(text, start, end)
+    if colon is not None:
+        at, length = colon
+        head_item = _item(text, start, at, head, span)
+        inner = split(text, at + length, end, categories, span, head_item.text if head_item else head)
+        return ([head_item] if head_item else []) + inner
+    pieces = _segments(text, start, end)
+    # 姓名、电话等个人信息: the words after the last 等 name what the list is (its head).
+    summary = None
+    last_start, last_end = pieces[-1]
+    cut = _summary_cut(text, last_start, last_end)
+    if cut is not None:
+        summary_item = _item(text, cut + 1, last_end, None, span)
+        summary = summary_item.text if summary_item else None
+        pieces[-1] = (last_start, cut)
+        if len(pieces) == 1 and summary_item is not None and cut <= last_start:
+            return [summary_item]
+    items: List[Item] = []
+    for a, b in pieces:
+        items.extend(_piece(text, a, b, categories, span, head or summary))
+    return items
+
+
+def _piece(text: str, a: int, b: int, categories: Categories, span: int,
+           head: Optional[str]) -> List[Item]:
+    """One segment: an item, or a head and the items of its parenthesis."""
+    a, b = _trim(text, a, b)
+    if a >= b:
+        return []
+    open_at = next((i for i in range(a, b) if text[i] in OPEN), None)
+    if open_at is None:
+        item = _item(text, a, b, head, span)
+        return [item] if item else []
+    close_at = _closing(text, open_at, b)
+    head_item = _item(text, a, open_at, head, span)
+    inner_end = close_at if close_at is not None else b
+    inner_start = _skip_markers(text, open_at + 1, inner_end)
+    marked = inner_start > _trim(text, open_at + 1, inner_end)[0]
+    items = [head_item] if head_item else []
+    if marked or not text[inner_start:inner_end].startswith(NOT_ITEMS):
+        under = head_item.text if head_item else head
+        items.extend(split(text, inner_start, inner_end, categories, span, under))
+    return items
+
+
+def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span], categories: Categories,
+                 options: Options) -> List[Item]:
+    """The items of the parenthesis right after a DATA span (`（如…）`, `（包括…）`, or a list
+    of items that are all in a category), each under the span's last item."""
+    i = span.end
+    while i < len(text) and text[i] in " \t\u3000":
+        i += 1
+    if i >= len(text) or text[i] not in OPEN:
+        return []
+    close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
+    if close is None or "\n" in text[i:close]:
+        return []
+    body = _trim(text, i + 1, close)
+    marked = _skip_markers(text, body[0], body[1]) > body[0]
+    if not marked and text[body[0]:body[1]].startswith(NOT_ITEMS):
+        return []
+    found = split(text, body[0], body[1], categories, -1, last.text)
+    # Stretches that are DATA spans of their own are counted there.
+    found = [item for item in found if not any(s.start < item.end and item.start < s.end for s in data)]
+    if not found:
+        return []
+    if not marked and any(categories.assign(item.text)[0] in (GENERIC, OTHER) for item in found):
+        return []
+    return found
+
+
+def _heads_for_spans_in_parentheses(text: str, items: List[Item], data: Sequence[Span],
+                                    options: Options) -> List[Item]:
+    """A DATA span that sits inside the parenthesis after another span takes its head."""
+    if not (options.parentheses and options.split):
+        return items
+    out = []
+    by_span = {}
+    for item in items:
+        by_span.setdefault(item.span, []).append(item)
+    inside: dict = {}
+    for index, span in enumerate(data):
+        i = span.end
+        while i < len(text) and text[i] in " \t\u3000":
+            i += 1
+        if i < len(text) and text[i] in OPEN and by_span.get(index):
+            close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
+            if close is None:
+                continue
+            for other, inner in enumerate(data):
+                if i < inner.start and inner.end <= close:
+                    inside[other] = by_span[index][-1].text
+    for item in items:
+        if item.span in inside and item.head is None:
+            item = Item(item.start, item.end, item.text, inside[item.span], item.span)
+        out.append(item)
+    return out
+
+
+def _segments(text: str, start: int, end: int) -> List[Tuple[int, int]]:
+    """The stretches between separators and conjunctions outside parentheses."""
+    protected = set()
+    for word in PROTECTED:
+        at = text.find(word, start, end)
+        while at != -1:
+            protected.update(range(at, at + len(word)))
+            at = text.find(word, at + 1, end)
+    pieces, depth, here, i = [], 0, start, start
+    while i < end:
+        char = text[i]
+        if char in OPEN:
+            depth += 1
+        elif char in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and i not in protected:
+            if char in SEPARATORS:
+                pieces.append((here, i))
+                here = i + 1
+            else:
+                word = next((w for w in CONJUNCTIONS if text.startswith(w, i, end)), None)
+                if word is not None:
+                    pieces.append((here, i))
+                    here = i + len(word)
+                    i += len(word)
+                    continue
+        i += 1
+    pieces.append((here, end))
+    return [p for p in pieces if p[0] < p[1]] or [(start, end)]
+
+
+def _summary_cut(text: str, start: int, end: int) -> Optional[int]:
+    """Where 等 ends the list in `姓名、电话等个人信息` (outside parentheses), or None."""
+    depth = 0
+    for i in range(start, end):
+        if text[i] in OPEN:
+            depth += 1
+        elif text[i] in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and text[i] == "等" and i + 1 < end and not any(
+                text.startswith(w, i - k) for w in PROTECTED for k in range(len(w)) if w[k] == "等"):
+            rest = text[i + 1:end].lstrip("等")
+            if len(rest.strip()) >= 2:
+                return i
+    return None
+
+
+def _head_end(text: str, start: int, end: int) -> Optional[Tuple[int, int]]:
+    """(where, length) of a top-level `：` or `包括` that puts a head before a list."""
+    depth = 0
+    for i in range(start + 1, end):
+        if text[i] in OPEN:
+            depth += 1
+        elif text[i] in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            word = next((w for w in HEAD_ENDS if text.startswith(w, i, end)), None)
+            if word is not None and i + len(word) < end:
+                return i, len(word)
+    return None
+
+
+def _closing(text: str, open_at: int, limit: int) -> Optional[int]:
+    depth = 0
+    for i in range(open_at, limit):
+        if text[i] in OPEN:
+            depth += 1
+        elif text[i] in CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
+    """Whitespace and stray punctuation off both ends."""
+    edge = " \t\r\n\u3000、，,/／;；|｜。.：:“”\"'‘’「」《》"
+    while start < end and text[start] in edge:
+        start += 1
+    while end > start and text[end - 1] in edge:
+        end -= 1
+    return start, end
+
+
+# Words that start with a one-character marker without being one (如有, 含义, 及时).
+NOT_MARKERS = NOT_ITEMS + PROTECTED + ("含义", "即时", "如何")
+
+
+def _skip_markers(text: str, start: int, end: int) -> int:
+    """Where an item starts once the markers in front of it (包括, 例如, 如 …) are skipped."""
+    start, end = _trim(text, start, end)
+    changed = True
+    while changed and start < end:
+        changed = False
+        for marker in MARKERS:
+            if text.startswith(marker, start, end) and not (
+                    len(marker) == 1 and text.startswith(NOT_MARKERS, start, end)):
+                start, _ = _trim(text, start + len(marker), end)
+                changed = True
+                break
+    return start
+
+
+def _item(text: str, start: int, end: int, head: Optional[str], span: int) -> Optional[Item]:
+    start = _skip_markers(text, start, end)
+    start, end = _trim(text, start, end)
+    changed = True
+    while changed and start < end:
+        changed = False
+        for tail in TAILS:
+            if text.endswith(tail, start, end) and end - len(tail) > start:
+                start, end = _trim(text, start, end - len(tail))
+                changed = True
+                break
+    # A lone bracket left over from a cut parenthesis is no part of the item.
+    if start < end and text[end - 1] in OPEN:
+        start, end = _trim(text, start, end - 1)
+    if start < end and text[start] in CLOSE:
+        start, end = _trim(text, start + 1, end)
+    if start >= end or not any(ch.isalnum() for ch in text[start:end]):
+        return None
+    return Item(start, end, text[start:end], head, span)

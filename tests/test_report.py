@@ -1,0 +1,506 @@
+"""`privspan report`: items split from DATA spans, their categories, the action rule, the
+files written, bad input, every input format, --against, and the page in a real browser."""
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.formats.brackets import parse
+from pipeline.records import Span
+from pipeline.report.categories import GENERIC, OTHER, Categories, load
+from pipeline.report.items import Options, items_of, outermost
+from pipeline.report.practices import COLLECT, SHARE, Practices
+from pipeline.report.sources import Policy
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report_policies.jsonl"
+A1 = ["个人基本资料", "个人身份信息", "个人生物识别信息", "网络身份标识信息", "个人健康生理信息", "个人教育工作信息",
+      "个人财产信息", "个人通信信息", "联系人信息", "个人上网记录", "个人常用设备信息", "个人位置信息", "其他信息"]
+
+
+def items(markup: str, options: Options = Options()) -> List[Tuple[str, Optional[str]]]:
+    parsed = parse(markup)
+    assert not parsed.errors
+    return [(i.text, i.head) for i in items_of(parsed.text, parsed.spans, load(), options)]
+
+
+# --- Items -------------------------------------------------------------------------------
+
+def test_an_enumeration_is_split_at_its_separators_and_conjunctions():
+    assert items("<姓名、手机号码，邮箱/住址;职业以及学历及学位和性别或年龄>") == [
+        (t, None) for t in ["姓名", "手机号码", "邮箱", "住址", "职业", "学历", "学位", "性别", "年龄"]]
+
+
+def test_words_that_hold_a_conjunction_are_not_split():
+    assert items("<活动参与记录和会员等级>") == [("活动参与记录", None), ("会员等级", None)]
+    # nor read as a marker in front of an item (等, 及, 和 are markers when alone)
+    assert items("<等级信息、和平精英账号>") == [("等级信息", None), ("和平精英账号", None)]
+
+
+def test_a_parenthesis_inside_a_span_is_items_under_its_head():
+    assert items("<设备标识符（IMEI/Android ID/IDFA/OAID、SIM卡IMSI信息）>和<MAC地址>") == [
+        ("设备标识符", None), ("IMEI", "设备标识符"), ("Android ID", "设备标识符"), ("IDFA", "设备标识符"),
+        ("OAID", "设备标识符"), ("SIM卡IMSI信息", "设备标识符"), ("MAC地址", None)]
+
+
+def test_the_parenthesis_after_a_span_is_read_as_its_items():
+    assert items("<设备信息>（如设备型号、操作系统版本等）") == [
+        ("设备信息", None), ("设备型号", "设备信息"), ("操作系统版本", "设备信息")]
+    assert items("<设备信息>（包括：IMEI、IDFA）") == [
+        ("设备信息", None), ("IMEI", "设备信息"), ("IDFA", "设备信息")]
+    # Without a marker, only a list whose every item is in a category of the table.
+    assert items("<设备标识符>（IMEI、OAID）") == [
+        ("设备标识符", None), ("IMEI", "设备标识符"), ("OAID", "设备标识符")]
+    assert items("<设备标识符>（我们不会保存）") == [("设备标识符", None)]
+
+
+def test_a_parenthesis_that_is_no_list_stays_out():
+    assert items("<手机号码>（必填）") == [("手机号码", None)]
+    assert items("<您的个人信息>（以下简称“信息”）") == [("您的个人信息", None)]
+    assert items("<位置信息>（如有）") == [("位置信息", None)]
+
+
+def test_a_data_span_inside_the_parenthesis_takes_the_head_and_is_counted_once():
+    assert items("<设备信息>（<IMEI>、<IDFA>）") == [
+        ("设备信息", None), ("IMEI", "设备信息"), ("IDFA", "设备信息")]
+
+
+def test_the_words_after_deng_are_the_head_of_the_list():
+    assert items("<姓名、电话等个人信息>") == [("姓名", "个人信息"), ("电话", "个人信息")]
+    assert items("<型号、版本等>") == [("型号", None), ("版本", None)]
+    assert items("<设备信息：型号、版本>") == [("设备信息", None), ("型号", "设备信息"), ("版本", "设备信息")]
+
+
+def test_nested_data_spans_are_read_once_through_the_outermost():
+    assert items("<您的<手机号码>>及<<位置>信息>") == [("您的手机号码", None), ("位置信息", None)]
+    assert outermost([Span(0, 5, "DATA"), Span(1, 3, "DATA"), Span(4, 8, "DATA"), Span(0, 2, "ACTOR")]) == [
+        Span(0, 5, "DATA"), Span(4, 8, "DATA")]
+
+
+def test_each_step_can_be_turned_off_for_measuring():
+    markup = "<设备标识符（IMEI、OAID）、MAC地址>（如Wi-Fi MAC）"
+    assert items(markup, Options(split=False, parentheses=False)) == [("设备标识符（IMEI、OAID）、MAC地址", None)]
+    assert items(markup, Options(split=True, parentheses=False)) == [
+        ("设备标识符", None), ("IMEI", "设备标识符"), ("OAID", "设备标识符"), ("MAC地址", None)]
+    assert items(markup)[-1] == ("Wi-Fi MAC", "MAC地址")
+
+
+# --- Categories --------------------------------------------------------------------------
+
+def test_the_data_file_holds_the_categories_of_table_a1_in_order_each_keyword_once():
+    categories = load()
+    assert [c.name for c in categories.categories] == A1
+    assert categories.names == A1 + [GENERIC, OTHER]
+    assert categories.duplicates == []
+    assert {c.name for c in categories.categories if c.sensitive} == {
+        "个人身份信息", "个人生物识别信息", "个人财产信息"}
+
+
+@pytest.mark.parametrize("text, category, sensitive", [
+    ("手机号码", "个人基本资料", False),
+    ("您的设备位置信息", "个人位置信息", False),  # the match that ends last: the head noun
+    ("精准定位信息", "个人位置信息", True),  # B.1
+    ("IP地址", "网络身份标识信息", False),  # the longest of those ending there (not 地址)
+    ("ＩＭＥＩ号", "个人常用设备信息", False),  # full-width letters
+    ("VIP会员", OTHER, False),  # ip inside a Latin word is no keyword
+    ("通讯录", "联系人信息", True),
+    ("银行卡号", "个人财产信息", True),
+    ("人脸信息", "个人生物识别信息", True),
+    ("登录密码", "网络身份标识信息", True),
+    ("病史", "个人健康生理信息", True),
+    ("身高", "个人基本资料", False),
+    ("宗教信仰", "其他信息", True),
+    ("个人信息", GENERIC, False),
+    ("您的相关个人信息", GENERIC, False),  # generic words only
+    ("上述信息", GENERIC, False),
+    ("儿童个人信息", GENERIC, True),  # PIPL art. 28: minors under 14
+    ("儿童的位置信息", "个人位置信息", True),
+    ("天气", OTHER, False),
+])
+def test_an_item_gets_its_category_and_sensitivity(text, category, sensitive):
+    assert load().assign(text) == (category, sensitive)
+
+
+def test_the_categories_come_from_the_data_file(tmp_path):
+    table = (Path(load().path)).read_text(encoding="utf-8")
+    edited = tmp_path / "categories.toml"
+    edited.write_text(table.replace('"天气"', "").replace(
+        'keywords = ["婚史"', 'keywords = ["天气", "婚史"', 1), encoding="utf-8")
+    assert Categories(edited).assign("天气") == ("其他信息", False)
+    assert load().assign("天气") == (OTHER, False)
+
+
+# --- Actions, purposes, receivers --------------------------------------------------------
+
+def practice(markup: str, data: str):
+    parsed = parse(markup)
+    at = parsed.text.index(data)
+    return Practices(parsed.text, parsed.spans).at(at), parsed.text
+
+
+@pytest.mark.parametrize("markup, kinds", [
+    ("(我们)[收集]<手机号码>", [COLLECT]),
+    ("(我们)[共享]<手机号码>", [SHARE]),
+    ("(我们)会[收集并共享]<手机号码>", [SHARE]),  # the verb that ends last
+    ("(我们)[收集]、[披露]<手机号码>", [COLLECT, SHARE]),
+    ("(我们)会向(第三方)[提供]<手机号码>", [SHARE]),
+    ("(您)[提供]的<手机号码>", [COLLECT]),  # the user gives it: the handler collects
+    ("(您)向(第三方)[提供]<手机号码>", [SHARE]),
+    ("(我们)[保障]<手机号码>", []),  # no verb of either list
+    ("(我们)[收集]位置，以及<手机号码>", []),  # another clause
+    ("(我们)[收集]<位置，手机号码>", [COLLECT]),  # a comma inside a DATA span ends no clause
+])
+def test_the_data_of_a_clause_take_the_kinds_of_its_actions(markup, kinds):
+    found, _ = practice(markup, "手机号码")
+    assert found.kinds == kinds
+
+
+def test_purposes_come_from_the_sentence_and_receivers_from_a_sharing_one():
+    found, text = practice("{为了安全}，(我们)会向(腾讯)和(我们的关联公司)[共享]<设备信息>，{以便风控}。(我们)也[收集]<姓名>，(百度)不会。",
+                           "设备信息")
+    assert [text[s.start:s.end] for s in found.purposes] == ["为了安全", "以便风控"]
+    assert [text[s.start:s.end] for s in found.receivers] == ["腾讯", "我们的关联公司"]
+    found, text = practice("{为了安全}，(我们)会向(腾讯)[共享]<设备信息>。(我们)[收集]<姓名>，(百度)不会。", "姓名")
+    assert found.purposes == [] and found.receivers == []  # no sharing in that sentence
+    assert found.kinds == [COLLECT]
+
+
+def test_ca4p_labels_are_read_as_their_roles():
+    text = "我们向腾讯共享手机号码用于登录"
+    spans = [Span(0, 2, "ACTOR"), Span(3, 5, "RECEIVER"), Span(5, 7, "SHARE"), Span(7, 11, "DATA"),
+             Span(11, 15, "PURPOSE")]
+    found = Practices(text, spans).at(7)
+    assert found.kinds == [SHARE]
+    assert [text[s.start:s.end] for s in found.receivers] == ["腾讯"]
+    assert [text[s.start:s.end] for s in found.purposes] == ["用于登录"]
+
+
+# --- The command -------------------------------------------------------------------------
+
+ALPHA = [
+    {"text": "手机号码", "head": None, "category": "个人基本资料", "sensitive": False, "count": 1,
+     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[4, 10]]},
+    {"text": "设备标识符", "head": None, "category": "个人常用设备信息", "sensitive": False, "count": 1,
+     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[11, 16]]},
+    {"text": "IMEI", "head": "设备标识符", "category": "个人常用设备信息", "sensitive": False, "count": 1,
+     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[18, 22]]},
+    {"text": "OAID", "head": "设备标识符", "category": "个人常用设备信息", "sensitive": False, "count": 1,
+     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[23, 27]]},
+    {"text": "位置信息", "head": None, "category": "个人位置信息", "sensitive": False, "count": 1,
+     "actions": ["share"], "purposes": ["以便投放广告"], "receivers": ["广告合作方"], "at": [[45, 49]]},
+    {"text": "个人信息", "head": None, "category": "generic", "sensitive": False, "count": 1,
+     "actions": [], "purposes": [], "receivers": [], "at": [[57, 61]]},
+]
+B = [
+    {"text": "身份证号码", "head": None, "category": "个人身份信息", "sensitive": True, "count": 1,
+     "actions": ["collect"], "purposes": ["实名认证"], "receivers": [], "at": [[35, 40]]},
+    {"text": "人脸信息", "head": None, "category": "个人生物识别信息", "sensitive": True, "count": 1,
+     "actions": ["collect"], "purposes": ["实名认证"], "receivers": [], "at": [[41, 45]]},
+    {"text": "姓名", "head": None, "category": "个人基本资料", "sensitive": False, "count": 1,
+     "actions": ["collect"], "purposes": [], "receivers": [], "at": [[49, 51]]},
+]
+
+
+def run_report(tmp_path: Path, *inputs: str, extra: Tuple[str, ...] = ()) -> Tuple[int, Path]:
+    out = tmp_path / "report"
+    return main(["report", *inputs, "--out", str(out), *extra]), out
+
+
+def test_the_report_of_a_small_input_has_exactly_the_expected_items(tmp_path, capsys):
+    code, out = run_report(tmp_path, str(FIXTURE))
+    assert code == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    alpha, b = report["policies"]
+    assert (alpha["id"], alpha["chars"], alpha["data_items"]) == ("alpha", 62, ALPHA)
+    assert alpha["categories"] == {"个人基本资料": 1, "个人常用设备信息": 3, "个人位置信息": 1, "generic": 1}
+    assert (b["id"], b["data_items"]) == ("b", B)
+    assert b["categories"] == {"个人基本资料": 1, "个人身份信息": 1, "个人生物识别信息": 1}
+    corpus = report["corpus"]
+    assert corpus["policies"] == 2 and corpus["sensitive_policies"] == 1
+    assert corpus["coverage"] == {
+        "data_spans": 6, "spans_standard": 5, "spans_generic": 1, "spans_share": 0.8333,
+        "spans_share_non_generic": 1.0, "items": 9, "items_standard": 8, "items_generic": 1, "items_other": 0,
+        "items_share": 0.8889, "items_share_non_generic": 1.0}
+    rows = {row["name"]: row for row in corpus["categories"]}
+    assert (rows["个人基本资料"]["policies"], rows["个人基本资料"]["share"]) == (2, 1.0)
+    assert (rows["个人身份信息"]["sensitive_policies"], rows["个人身份信息"]["sensitive_share"]) == (1, 0.5)
+    assert rows["个人健康生理信息"]["policies"] == 0
+    assert corpus["actions"] == {"collect": 7, "share": 1}
+    assert "action_check" not in corpus  # no COLLECT/SHARE labels to check against
+    # each in one policy, once: in the order of their text; the generic 个人信息 left out
+    assert [row["text"] for row in corpus["top_items"]] == sorted(
+        ["手机号码", "设备标识符", "IMEI", "OAID", "位置信息", "身份证号码", "人脸信息", "姓名"])
+
+    with (out / "data_items.csv").open(encoding="utf-8", newline="") as f:
+        items_csv = list(csv.reader(f))
+    assert items_csv[0] == ["policy", "item", "head", "category", "sensitive", "count", "actions", "purposes",
+                            "receivers"]
+    assert items_csv[1:] == [
+        ["alpha", "手机号码", "", "个人基本资料", "0", "1", "collect", "用于登录", ""],
+        ["alpha", "设备标识符", "", "个人常用设备信息", "0", "1", "collect", "用于登录", ""],
+        ["alpha", "IMEI", "设备标识符", "个人常用设备信息", "0", "1", "collect", "用于登录", ""],
+        ["alpha", "OAID", "设备标识符", "个人常用设备信息", "0", "1", "collect", "用于登录", ""],
+        ["alpha", "位置信息", "", "个人位置信息", "0", "1", "share", "以便投放广告", "广告合作方"],
+        ["alpha", "个人信息", "", "generic", "0", "1", "", "", ""],
+        ["b", "身份证号码", "", "个人身份信息", "1", "1", "collect", "实名认证", ""],
+        ["b", "人脸信息", "", "个人生物识别信息", "1", "1", "collect", "实名认证", ""],
+        ["b", "姓名", "", "个人基本资料", "0", "1", "collect", "", ""],
+    ]
+    with (out / "policies.csv").open(encoding="utf-8", newline="") as f:
+        policies_csv = list(csv.reader(f))
+    assert policies_csv[0] == ["policy", "chars", "items", "sensitive_items", "collect", "share", *A1, GENERIC, OTHER]
+    counts = lambda **kw: [str(kw.get(name, 0)) for name in A1 + [GENERIC, OTHER]]
+    assert policies_csv[1] == ["alpha", "62", "6", "0", "4", "1",
+                               *counts(个人基本资料=1, 个人常用设备信息=3, 个人位置信息=1, generic=1)]
+    assert policies_csv[2] == ["b", "52", "3", "2", "3", "0", *counts(个人基本资料=1, 个人身份信息=1, 个人生物识别信息=1)]
+
+    printed = capsys.readouterr().out
+    assert "2 policies: 9 item occurrences from 6 DATA spans" in printed
+    assert "88.9% of the items (100.0% of the non-generic)" in printed
+
+
+def test_the_page_links_each_item_to_its_sentence_and_escapes_the_text(tmp_path):
+    code, out = run_report(tmp_path, str(FIXTURE))
+    assert code == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "<link" not in page  # self-contained: nothing fetched
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;为实名认证" in page
+    assert len(re.findall(r'<figure class="chart[^"]*" id="chart-(\w+)">\s*<figcaption>[^<]*</figcaption>\s*<svg',
+                          page)) == 4
+    # 位置信息 (alpha, policy 0) is in its second sentence; 姓名 (b, policy 1) in its second.
+    row = r'<td>{}</td>(?:(?!</tr>).)*<a href="#p{}-s{}">{}</a></td></tr>'
+    assert re.search(row.format("位置信息", 0, 1, 2), page)
+    assert re.search(row.format("姓名", 1, 1, 2), page)
+    assert re.search(row.format("IMEI <span class=\"head\">\\(设备标识符\\)</span>", 0, 0, 1), page)
+    assert re.search(row.format("身份证号码 <span class=\"sensitive\"[^>]*>敏感</span>", 1, 0, 1), page)
+    sentence = re.search(r'<span id="p0-s1">(.*?)</span>', page).group(1)
+    assert sentence == "我们会向广告合作方共享位置信息，以便投放广告。"
+    assert re.search(r'<span id="p1-s0">&lt;script&gt;', page)
+
+
+def test_bad_input_is_one_located_line_each_and_the_good_is_kept(tmp_path, capsys):
+    good = FIXTURE.read_text(encoding="utf-8").splitlines()[0]
+    bad = tmp_path / "mixed.jsonl"
+    bad.write_text("\n".join([good, '{"id": "x", "text": "abc"', json.dumps(
+        {"id": "y", "text": "abc", "spans": [{"start": 1, "end": 9, "label": "DATA"}]}), '["no"]']) + "\n",
+        encoding="utf-8")
+    missing = tmp_path / "nowhere.jsonl"
+    code, out = run_report(tmp_path, str(bad), str(missing))
+    assert code == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 4
+    assert errors[0].startswith(f"{bad}:2: error: bad JSONL line")
+    assert errors[1] == f"{bad}:3: error: span 1 of y (1, 9) is outside its text of 3 characters"
+    assert errors[2].startswith(f"{bad}:4: error: bad record")
+    assert errors[3].startswith(str(missing))
+    assert all("Traceback" not in e for e in errors)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in report["policies"]] == ["alpha"]
+    assert report["policies"][0]["data_items"] == ALPHA
+
+
+def test_an_unreadable_parquet_file_is_one_line(tmp_path, capsys):
+    broken = tmp_path / "shard.parquet"
+    broken.write_bytes(b"not parquet at all")
+    code, out = run_report(tmp_path, str(broken), str(FIXTURE))
+    assert code == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"{broken}: error: not a readable Parquet file")
+    assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
+
+
+def _fixture_policies() -> List[Policy]:
+    rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+    return [Policy(r["id"], r["text"], [Span(s["start"], s["end"], s["label"]) for s in r["spans"]]) for r in rows]
+
+
+def test_every_input_format_gives_the_same_report(tmp_path):
+    """annotate's Parquet shard, a .spacy corpus of paragraphs, bracket files: the same items."""
+    from spacy.tokens import DocBin
+
+    from pipeline.formats import parquet
+    from pipeline.formats.brackets import render
+    from pipeline.gold.docs import blank_pipeline
+    from pipeline.records import Annotated, Text
+
+    policies = _fixture_policies()
+    expected = {"alpha": ALPHA, "b": B}
+    shard = tmp_path / "in" / "part-0.parquet"
+    shard.parent.mkdir()
+    parquet.write(shard, [Annotated(Text("x", p.id, p.id, p.text), p.spans, [0.9] * len(p.spans))
+                          for p in policies], {"name": "m", "version": "0"})
+    # A corpus holds paragraphs: each policy split in two at its first sentence, out of order.
+    nlp = blank_pipeline()
+    docbin = DocBin(store_user_data=True)
+    cuts = {}
+    for p in policies:
+        cut = cuts[p.id] = min(i for i in (p.text.find("。"), p.text.find("；")) if i >= 0) + 1
+        parts = [(1, p.text[:cut], 0), (2, p.text[cut:], cut)]
+        for line, text, offset in reversed(parts):
+            doc = nlp.make_doc(text)
+            own = [s for s in p.spans if offset <= s.start and s.end <= offset + len(text)]
+            doc.user_data.update({"id": f"{p.id}:{line}", "doc_id": p.id, "line": line,
+                                  "gold_chars": [[s.start - offset, s.end - offset, s.label] for s in own]})
+            docbin.add(doc)
+    corpus = tmp_path / "test.spacy"
+    docbin.to_disk(corpus)
+    brackets = tmp_path / "brackets"
+    brackets.mkdir()
+    for p in policies:
+        (brackets / f"{p.id}.txt").write_text(render(p.text, p.spans)[0], encoding="utf-8")
+
+    for source in (shard, corpus, brackets):
+        out = tmp_path / f"out-{source.name}"
+        assert main(["report", str(source), "--out", str(out)]) == 0
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        got = {p["id"]: p["data_items"] for p in report["policies"]}
+        if source == corpus:  # paragraphs joined by a line break: offsets after the cut move by one
+            for p in report["policies"]:
+                cut = cuts[p["id"]]
+                for item in p["data_items"]:
+                    item["at"] = [[a - (a > cut), b - (b > cut)] for a, b in item["at"]]
+        assert got == expected, source
+
+
+def test_against_gold_scores_policy_level_item_recall_and_precision(tmp_path, capsys):
+    from pipeline.measure.items import score
+
+    gold_text = parse("<手机号码、设备标识符（IMEI/OAID）>和<微信账号>")
+    gold = [Policy("a", gold_text.text, gold_text.spans)]
+    scores = score({"a": ["手机号码", "imei", "微信"]}, gold, load())
+    # gold items: 手机号码, 设备标识符, imei, oaid, 微信账号; 微信 is inside the gold span 微信账号
+    assert (scores.recall, scores.precision) == (pytest.approx(2 / 5), 1.0)
+    assert (scores.gold_items, scores.report_items, scores.found, scores.correct) == (5, 3, 2, 3)
+    scores = score({"a": ["手机号码", "天气"], "z": ["姓名"]}, gold, load())
+    assert (scores.recall, scores.precision, scores.unmatched) == (pytest.approx(1 / 5), 0.5, 1)
+    assert score({}, gold, load()).missing == 1
+
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text("\n".join(json.dumps({"id": p.id, "text": p.text, "spans": [
+        s.to_dict() for s in p.spans if s.label == "DATA"]}, ensure_ascii=False) for p in _fixture_policies()),
+        encoding="utf-8")
+    code, _ = run_report(tmp_path, str(FIXTURE), extra=("--against", str(gold_file)))
+    assert code == 0
+    assert "item recall 1.000 (micro 1.000), precision 1.000 (micro 1.000) over 2 policies" in \
+        capsys.readouterr().out
+
+
+def test_the_action_rule_is_checked_against_collect_and_share_labels(tmp_path, capsys):
+    text = "我们收集手机号码，您填写的姓名，我们共享位置信息，我们保护设备信息。"
+    spans = [Span(2, 4, "COLLECT"), Span(4, 8, "DATA"), Span(10, 12, "SHARE"), Span(13, 15, "DATA"),
+             Span(18, 20, "SHARE"), Span(20, 24, "DATA"), Span(27, 29, "COLLECT"), Span(29, 33, "DATA")]
+    assert [text[s.start:s.end] for s in spans] == ["收集", "手机号码", "填写", "姓名", "共享", "位置信息", "保护", "设备信息"]
+    gold = tmp_path / "seven.jsonl"
+    gold.write_text(json.dumps({"id": "s", "text": text, "spans": [s.to_dict() for s in spans]},
+                               ensure_ascii=False), encoding="utf-8")
+    code, out = run_report(tmp_path, str(gold))
+    assert code == 0
+    check = json.loads((out / "report.json").read_text(encoding="utf-8"))["corpus"]["action_check"]
+    # 保护 is no verb of either list: 设备信息 gets no action; 您填写 is the handler's
+    # collection, which CA4P-483 labels SHARE: one wrong.
+    assert check == {"data_spans": 4, "actions": 3, "with_action_in_clause": 4, "attached": 3,
+                     "attached_share": 0.75, "right": 2, "right_share": 0.6667, "pairs_right": 2,
+                     "pairs_right_share": 0.6667,
+                     "confusion": {"COLLECT->collect": 1, "SHARE->collect": 1, "SHARE->share": 1},
+                     "disagreements": {"SHARE->collect 填写": 1}}
+    assert "action rule: an action attached to 3 of 4 DATA spans (75.0%)" in capsys.readouterr().out
+
+
+def test_a_ca4p_folder_reports_every_policy(ca4p_dir, tmp_path, capsys):
+    code, out = run_report(tmp_path, str(ca4p_dir), extra=("--labels", "ca4p"))
+    assert code == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["corpus"]["policies"] == len(report["policies"]) == 435
+    assert report["corpus"]["coverage"]["data_spans"] == 11869
+    assert report["corpus"]["coverage"]["items_share_non_generic"] >= 0.85
+    assert "action_check" in report["corpus"]
+
+
+# --- In a real browser --------------------------------------------------------------------
+
+PROBE = """<script>
+const probe = document.createElement("pre");
+probe.id = "probe";
+probe.textContent = JSON.stringify({
+  charts: [...document.querySelectorAll("figure.chart svg")].map(s => {
+    const box = s.getBoundingClientRect();
+    return {width: box.width, height: box.height, marks: s.querySelectorAll("path, rect, image, use").length,
+            text: s.textContent.length};
+  }),
+  policies: [...document.querySelectorAll(".text")].map(e => e.innerText),
+  scripts: document.scripts.length});
+document.body.append(probe);
+</script>"""
+
+
+@pytest.mark.slow
+def test_chromium_renders_the_page_with_every_chart_and_the_policy_text_as_text(tmp_path):
+    from tests.test_html_output import browse, chromium, ink
+
+    binary = chromium()
+    code, out = run_report(tmp_path, str(FIXTURE))
+    assert code == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    probed = tmp_path / "probed.html"
+    probed.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    dom = browse(binary, probed, tmp_path / "profile", "--dump-dom")
+    found = json.loads(html.unescape(re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL).group(1)))
+    assert len(found["charts"]) == 4
+    for chart in found["charts"]:
+        assert chart["width"] > 100 and chart["height"] > 100 and chart["marks"] > 5 and chart["text"] > 0, chart
+    policies = _fixture_policies()
+    assert found["policies"] == [p.text for p in policies]
+    assert "<script>alert(1)</script>" in found["policies"][1]
+    assert found["scripts"] == 1  # the probe: the policy's script is text
+
+    # Each chart on its own page, photographed: it shows ink and colour.
+    for n, svg in enumerate(re.findall(r"<svg\b.*?</svg>", page, re.DOTALL)):
+        alone = tmp_path / f"chart{n}.html"
+        alone.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">'
+                         f"{svg}</body></html>", encoding="utf-8")
+        shot = tmp_path / f"chart{n}.png"
+        browse(binary, alone, tmp_path / "profile", f"--screenshot={shot}", "--window-size=800,600")
+        dark, coloured = ink(shot.read_bytes())
+        assert dark > 0.01 and coloured > 0.01, (n, dark, coloured)
+
+
+def test_the_lexicon_holds_specific_items_of_several_gold_policies_and_fills_gaps_only():
+    from pipeline.report.lexicon import build_lexicon, with_lexicon
+
+    gold = [Policy(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
+        "<IMEI、MAC地址、天气、个人信息、OAID>", "<您的imei>和<MAC地址>及<天气>和<个人信息>"]))]
+    lexicon = build_lexicon(gold, load(), min_policies=2)
+    assert lexicon.entries == ["MAC地址", "IMEI"]  # not generic, not other, in two policies
+    text = "收集设备Imei、VIMEIX、MAC地址与mac地址。目录：IMEI"
+    taken = [Span(0, 2, "ACTION"), Span(text.rindex("mac地址"), text.index("。"), "DATA")]
+    # only in a sentence with an ACTION, outside DATA spans, never inside a Latin word
+    assert [text[s.start:s.end] for s in lexicon.spans(text, taken)] == ["Imei", "MAC地址"]
+    (policy,) = with_lexicon([Policy("p", text, taken)], lexicon)
+    assert [text[s.start:s.end] for s in policy.spans] == ["收集", "Imei", "MAC地址", "mac地址"]
+    assert build_lexicon(gold, load(), min_policies=3).entries == []
+
+
+def test_min_score_leaves_out_the_spans_annotate_scored_lower(tmp_path):
+    # The fixture's scores fall from 0.9 by 0.01 a span: alpha's DATA spans are its 3rd, 8th and 10th.
+    code, out = run_report(tmp_path, str(FIXTURE), extra=("--min-score", "0.85"))
+    assert code == 0
+    alpha = json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]
+    assert [e["text"] for e in alpha["data_items"]] == ["手机号码", "设备标识符", "IMEI", "OAID"]
+
+
+def test_a_lexicon_item_must_be_marked_data_in_enough_of_its_occurrences():
+    from pipeline.report.lexicon import build_lexicon
+
+    gold = [Policy(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
+        "[收集]<IMEI>和<MAC地址>。", "[收集]<IMEI>、<MAC地址>。[收集]MAC地址。[使用]MAC地址和IMEI。目录：MAC地址"]))]
+    # MAC地址: 2 of its 4 occurrences in sentences with an ACTION are DATA; IMEI: 2 of 3
+    assert build_lexicon(gold, load(), 2, min_marked=0.5).entries == ["MAC地址", "IMEI"]
+    assert build_lexicon(gold, load(), 2, min_marked=0.6).entries == ["IMEI"]
+    assert build_lexicon(gold, load(), 2, min_marked=0.7).entries == []
