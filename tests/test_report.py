@@ -316,6 +316,29 @@ def test_an_unreadable_parquet_file_is_one_line(tmp_path, capsys):
     assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
 
 
+def test_an_unwritable_out_folder_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("", encoding="utf-8")
+    code = main(["report", str(FIXTURE), "--out", str(blocker / "report")])
+    assert code == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors == [f"{blocker / 'report'}: error: cannot write (Not a directory)"]
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: d / "nowhere.jsonl",  # missing
+    lambda d: (d / "empty").mkdir() or d / "empty",  # nothing readable in it
+    lambda d: (d / "none.jsonl").write_text("", encoding="utf-8") and d / "none.jsonl",  # no policy
+])
+def test_no_policy_read_is_one_line_and_no_report(tmp_path, capsys, make):
+    source = make(tmp_path)
+    code, out = run_report(tmp_path, str(source))
+    assert code == 1
+    captured = capsys.readouterr()
+    assert len(captured.err.strip().splitlines()) == 1 and str(source) in captured.err
+    assert captured.out == "" and not out.exists()
+
+
 def _fixture_policies() -> List[Policy]:
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
     return [Policy(r["id"], r["text"], [Span(s["start"], s["end"], s["label"]) for s in r["spans"]]) for r in rows]

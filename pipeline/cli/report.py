@@ -64,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
 
     policies = read_policies(args.inputs, fail, args.labels)
+    if not policies:
+        # An empty report would hide that nothing was read; the inputs' own errors say why.
+        if not failures:
+            print(f"{', '.join(args.inputs)}: error: no policies in the input", file=sys.stderr)
+        return 1
     if args.min_score is not None:
         policies = [p.above(args.min_score) for p in policies]
     categories = load()
@@ -79,11 +84,16 @@ def run(args: argparse.Namespace) -> int:
     options = Options(split=not args.no_split, parentheses=not args.no_parentheses)
     report, found = build(policies, categories, options=options)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(report, out / "report.json")
-    write_items_csv(report, out / "data_items.csv")
-    write_policies_csv(report, out / "policies.csv", categories)
-    (out / "report.html").write_text(render(report, found, categories, args.title), encoding="utf-8")
+    page = render(report, found, categories, args.title)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json(report, out / "report.json")
+        write_items_csv(report, out / "data_items.csv")
+        write_policies_csv(report, out / "policies.csv", categories)
+        (out / "report.html").write_text(page, encoding="utf-8")
+    except OSError as err:
+        print(f"{err.filename or out}: error: cannot write ({err.strerror})", file=sys.stderr)
+        return 1
 
     corpus, cov = report["corpus"], report["corpus"]["coverage"]
     n = corpus["policies"]
