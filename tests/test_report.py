@@ -316,6 +316,23 @@ def test_an_unreadable_parquet_file_is_one_line(tmp_path, capsys):
     assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
 
 
+def test_one_of_anything_is_counted_in_the_singular(tmp_path, capsys):
+    one = tmp_path / "one.jsonl"
+    text = "我们收集身份证号码、人脸信息和姓名。"
+    one.write_text(json.dumps({"id": "b", "text": text, "spans": [
+        {"start": 4, "end": 17, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(one.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = run_report(tmp_path, str(one), extra=("--against", str(gold)))
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "1 policy: 3 item occurrences from 1 DATA span;" in printed
+    assert "; 1 policy names sensitive items" in printed
+    assert " over 1 policy;" in printed
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<p>1 policy; 3 data item occurrences from 1 DATA span; 1 policy names sensitive" in page
+
+
 def test_an_unwritable_out_folder_is_one_line(tmp_path, capsys):
     blocker = tmp_path / "a_file"
     blocker.write_text("", encoding="utf-8")

@@ -13,6 +13,7 @@ from typing import Dict, List, Sequence
 from .build import Found
 from .categories import Categories
 from .practices import COLLECT, SHARE
+from .wording import counted
 
 FONTS = ["WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
          "SimHei", "DejaVu Sans"]
@@ -141,8 +142,9 @@ def render(report: dict, found: Sequence[Found], categories: Categories, title: 
            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
            f"<h1>{html.escape(title)}</h1>\n"]
     cov = corpus["coverage"]
-    out.append(f"<p>{corpus['policies']} policies; {cov['items']} data item occurrences from "
-               f"{cov['data_spans']} DATA spans; {corpus['sensitive_policies']} policies name sensitive "
+    out.append(f"<p>{counted(corpus['policies'], 'policy', 'policies')}; "
+               f"{counted(cov['items'], 'data item occurrence')} from {counted(cov['data_spans'], 'DATA span')}; "
+               f"{counted(corpus['sensitive_policies'], 'policy names', 'policies name')} sensitive "
                f"personal information (GB/T 35273-2020 Appendix B, PIPL art. 28).</p>\n")
     captions = {
         "categories": "Share of policies naming each category of GB/T 35273-2020 table A.1",
