@@ -285,6 +285,19 @@ def test_the_page_links_each_item_to_its_sentence_and_escapes_the_text(tmp_path)
     assert re.search(r'<span id="p1-s0">&lt;script&gt;', page)
 
 
+def test_every_item_links_to_its_sentences_whatever_its_shown_text(tmp_path):
+    # shown as 的手机号码 (您 taken off), compared as 手机号码 (您的 taken off): the link stays
+    text = "第一句。我们收集您 的手机号码。"
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"id": "p", "text": text, "spans": [
+        {"start": 8, "end": 15, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out = run_report(tmp_path, str(source))
+    assert code == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>[^<]*手机号码.*?</tr>", page)
+    assert len(rows) == 1 and '<a href="#p0-s1">2</a>' in rows[0]
+
+
 def test_bad_input_is_one_located_line_each_and_the_good_is_kept(tmp_path, capsys):
     good = FIXTURE.read_text(encoding="utf-8").splitlines()[0]
     bad = tmp_path / "mixed.jsonl"

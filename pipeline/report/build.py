@@ -28,7 +28,7 @@ class Found:
     entry: dict
     items: List[Item]
     segments: Segments
-    occurrences: Dict[str, List[int]] = field(default_factory=dict)  # item key -> sentence numbers
+    sentences: List[List[int]] = field(default_factory=list)  # of each data item, in entry order
 
 
 def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
@@ -61,7 +61,7 @@ def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
     counts = Counter(row["category"] for row in data_items)
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
              "categories": {name: counts[name] for name in categories.names if counts[name]}}
-    return Found(policy, entry, items, practices.segments, sentences)
+    return Found(policy, entry, items, practices.segments, list(sentences.values()))
 
 
 def _head(item: Item, categories: Categories) -> Optional[str]:

@@ -188,21 +188,20 @@ def _policy_index(report: dict) -> str:
 def _policy_section(n: int, f: Found, categories: Categories) -> str:
     entry = f.entry
     out = [f'<section class="policy" id="p{n}">\n<h2>{html.escape(entry["id"])}</h2>\n']
-    groups: Dict[str, List[dict]] = {}
-    for item in entry["data_items"]:
-        groups.setdefault(item["category"], []).append(item)
+    groups: Dict[str, List[tuple[dict, List[int]]]] = {}  # category -> (item, its sentences)
+    for item, sentences in zip(entry["data_items"], f.sentences):
+        groups.setdefault(item["category"], []).append((item, sentences))
     for name in categories.names:
         items = groups.get(name)
         if not items:
             continue
         out.append(f"<h3>{html.escape(name)} ({len(items)})</h3>\n<table><tr><th>item</th><th>count</th>"
                    "<th>actions</th><th>purposes and conditions</th><th>receivers</th><th>sentences</th></tr>")
-        for item in items:
-            key = categories.core(item["text"])
+        for item, sentences in items:
             mark = ' <span class="sensitive" title="sensitive">敏感</span>' if item["sensitive"] else ""
             head = f' <span class="head">({html.escape(item["head"])})</span>' if item["head"] else ""
             kinds = " ".join(f'<span class="kind {k}">{KIND_NAMES[k]}</span>' for k in item["actions"])
-            links = " ".join(f'<a href="#p{n}-s{s}">{s + 1}</a>' for s in f.occurrences.get(key, []))
+            links = " ".join(f'<a href="#p{n}-s{s}">{s + 1}</a>' for s in sentences)
             out.append(f"<tr><td>{html.escape(item['text'])}{head}{mark}</td><td class=\"n\">{item['count']}</td>"
                        f"<td>{kinds}</td><td>{_list(item['purposes'])}</td><td>{_list(item['receivers'])}</td>"
                        f"<td>{links}</td></tr>")
