@@ -136,6 +136,15 @@ def test_the_categories_come_from_the_data_file(tmp_path):
     assert load().assign("天气") == (OTHER, False)
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("您的手机号码", "手机号码"), ("您 的手机号码", "手机号码"), ("上述 您的 IMEI", "IMEI"), ("该等信息", "信息"),
+    ("该", "该"), ("手机号码", "手机号码")])
+def test_an_item_is_shown_without_the_prefixes_it_is_compared_without(text, shown):
+    categories = load()
+    assert categories.display(text) == shown
+    assert categories.core(categories.display(text)) == categories.core(text)
+
+
 # --- Actions, purposes, receivers --------------------------------------------------------
 
 def practice(markup: str, data: str):
