@@ -71,6 +71,13 @@ def test_a_data_span_inside_the_parenthesis_takes_the_head_and_is_counted_once()
         ("设备信息", None), ("IMEI", "设备信息"), ("IDFA", "设备信息")]
 
 
+def test_an_item_is_never_its_own_head():
+    # a definition repeats the item: 注册姓名（“注册姓名”）; the copy is no item of itself
+    assert items("<注册姓名>（“<注册姓名>”）") == [("注册姓名", None), ("注册姓名", None)]
+    assert items("<手机号码>（手机号码）") == [("手机号码", None), ("手机号码", None)]
+    assert items("<设备信息（设备信息、IMEI）>") == [("设备信息", None), ("设备信息", None), ("IMEI", "设备信息")]
+
+
 def test_the_words_after_deng_are_the_head_of_the_list():
     assert items("<姓名、电话等个人信息>") == [("姓名", "个人信息"), ("电话", "个人信息")]
     assert items("<型号、版本等>") == [("型号", None), ("版本", None)]

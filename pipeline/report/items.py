@@ -83,6 +83,10 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
             items.extend(_parenthesis(text, span, found[-1], data, categories, options))
     # A DATA span inside the parenthesis of another span is listed under that span's head.
     items = _heads_for_spans_in_parentheses(text, items, data, options)
+    # A parenthesis that repeats its head (注册姓名（“注册姓名”）) defines it: no item of itself.
+    items = [Item(i.start, i.end, i.text, None, i.span)
+             if i.head is not None and categories.core(i.head) == categories.core(i.text) else i
+             for i in items]
     return sorted(items, key=lambda i: (i.start, i.end))
 
 
