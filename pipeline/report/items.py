@@ -75,12 +75,12 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     items: List[Item] = []
     for index, span in enumerate(data):
         if options.split:
-            found = split(text, span.start, span.end, categories, index)
+            found = split(text, span.start, span.end, index)
         else:
             found = [item for item in [_item(text, span.start, span.end, None, index)] if item]
         items.extend(found)
         if options.parentheses and found:
-            items.extend(_parenthesis(text, span, found[-1], data, categories, options))
+            items.extend(_parenthesis(text, span, found[-1], data, categories))
     # A DATA span inside the parenthesis of another span is listed under that span's head.
     items = _heads_for_spans_in_parentheses(text, items, data, options)
     # A parenthesis that repeats its head (注册姓名（“注册姓名”）) defines it: no item of itself.
@@ -90,8 +90,7 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     return sorted(items, key=lambda i: (i.start, i.end))
 
 
-def split(text: str, start: int, end: int, categories: Categories, span: int = -1,
-          head: Optional[str] = None) -> List[Item]:
+def split(text: str, start: int, end: int, span: int = -1, head: Optional[str] = None) -> List[Item]:
     """The items of the stretch [start, end) of `text`."""
     start, end = _trim(text, start, end)
     if start >= end:
@@ -101,7 +100,7 @@ def split(text: str, start: int, end: int, categories: Categories, span: int = -
     if colon is not None:
         at, length = colon
         head_item = _item(text, start, at, head, span)
-        inner = split(text, at + length, end, categories, span, head_item.text if head_item else head)
+        inner = split(text, at + length, end, span, head_item.text if head_item else head)
         return ([head_item] if head_item else []) + inner
     pieces = _segments(text, start, end)
     # 姓名、电话等个人信息: the words after the last 等 name what the list is (its head).
@@ -116,12 +115,11 @@ def split(text: str, start: int, end: int, categories: Categories, span: int = -
             return [summary_item]
     items: List[Item] = []
     for a, b in pieces:
-        items.extend(_piece(text, a, b, categories, span, head or summary))
+        items.extend(_piece(text, a, b, span, head or summary))
     return items
 
 
-def _piece(text: str, a: int, b: int, categories: Categories, span: int,
-           head: Optional[str]) -> List[Item]:
+def _piece(text: str, a: int, b: int, span: int, head: Optional[str]) -> List[Item]:
     """One segment: an item, or a head and the items of its parenthesis."""
     a, b = _trim(text, a, b)
     if a >= b:
@@ -138,12 +136,12 @@ def _piece(text: str, a: int, b: int, categories: Categories, span: int,
     items = [head_item] if head_item else []
     if marked or not text[inner_start:inner_end].startswith(NOT_ITEMS):
         under = head_item.text if head_item else head
-        items.extend(split(text, inner_start, inner_end, categories, span, under))
+        items.extend(split(text, inner_start, inner_end, span, under))
     return items
 
 
-def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span], categories: Categories,
-                 options: Options) -> List[Item]:
+def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span],
+                 categories: Categories) -> List[Item]:
     """The items of the parenthesis right after a DATA span (`（如…）`, `（包括…）`, or a list
     of items that are all in a category), each under the span's last item."""
     i = span.end
@@ -158,7 +156,7 @@ def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span], catego
     marked = _skip_markers(text, body[0], body[1]) > body[0]
     if not marked and text[body[0]:body[1]].startswith(NOT_ITEMS):
         return []
-    found = split(text, body[0], body[1], categories, -1, last.text)
+    found = split(text, body[0], body[1], -1, last.text)
     # Stretches that are DATA spans of their own are counted there.
     found = [item for item in found if not any(s.start < item.end and item.start < s.end for s in data)]
     if not found:

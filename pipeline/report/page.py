@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import warnings
 from typing import Dict, List, Sequence
 
@@ -229,6 +228,3 @@ def _escape(text: str) -> str:
     # A CR as a reference survives the parser, which turns a literal "\r\n" into "\n".
     return html.escape(text, quote=False).replace("\r", "&#13;")
 
-
-def svg_count(page: str) -> int:
-    return len(re.findall(r"<svg\b", page))

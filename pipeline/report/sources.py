@@ -23,7 +23,6 @@ class Policy:
     id: str
     text: str
     spans: List[Span]
-    source: str = ""
     scores: Optional[Dict[Span, float]] = None  # annotate's scores, where the input has them
 
     def above(self, threshold: float) -> "Policy":
@@ -31,7 +30,7 @@ class Policy:
         if self.scores is None:
             return self
         kept = [s for s in self.spans if self.scores.get(s, 1.0) >= threshold]
-        return Policy(self.id, self.text, kept, self.source, {s: self.scores[s] for s in kept if s in self.scores})
+        return Policy(self.id, self.text, kept, {s: self.scores[s] for s in kept if s in self.scores})
 
 
 def read_policies(sources: Iterable[str], fail: Callable[[str], None], labels: str = "project") -> List[Policy]:
@@ -91,7 +90,7 @@ def _checked(where: str, doc_id: object, text: object, spans: object, fail: Call
         out.append(Span(start, end, label))
         if score is not None:
             scores[out[-1]] = max(score, scores.get(out[-1], score))
-    return Policy(str(doc_id), text, sorted(set(out)), where, scores or None)
+    return Policy(str(doc_id), text, sorted(set(out)), scores or None)
 
 
 def _jsonl(file: Path, content: str, fail: Callable[[str], None]) -> Iterator[Policy]:
@@ -161,7 +160,7 @@ def _docbin(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
             pieces.append(text)
             spans.extend(Span(s.start + offset, s.end + offset, s.label) for s in own)
             offset += len(text) + 1
-        yield Policy(doc_id, "\n".join(pieces), sorted(spans), str(file))
+        yield Policy(doc_id, "\n".join(pieces), sorted(spans))
 
 
 def _brackets(file: Path, markup: str, fail: Callable[[str], None]) -> Iterator[Policy]:
@@ -170,7 +169,7 @@ def _brackets(file: Path, markup: str, fail: Callable[[str], None]) -> Iterator[
     parsed = parse(markup, str(file))
     for problem in parsed.errors:
         fail(str(problem))
-    yield Policy(file.stem, parsed.text, parsed.spans, str(file))
+    yield Policy(file.stem, parsed.text, parsed.spans)
 
 
 def _ca4p(folder: Path, fail: Callable[[str], None], labels: str) -> Iterator[Policy]:
@@ -181,4 +180,4 @@ def _ca4p(folder: Path, fail: Callable[[str], None], labels: str) -> Iterator[Po
         if problem.is_error:
             fail(str(problem))
     for document in result.documents:
-        yield Policy(document.doc_id, document.text, document.spans, str(folder))
+        yield Policy(document.doc_id, document.text, document.spans)
