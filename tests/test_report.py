@@ -385,6 +385,26 @@ def test_no_policy_read_is_one_line_and_no_report(tmp_path, capsys, make):
     assert captured.out == "" and not out.exists()
 
 
+def test_a_parquet_file_broken_inside_is_one_line(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.formats.parquet import SCHEMA
+
+    shard = tmp_path / "shard.parquet"
+    rows = [{"id": str(n), "text": "我们收集您的姓名。" * 20, "spans": [
+        {"start": 6, "end": 8, "label": "DATA", "score": 0.9, "text": "姓名"}]} for n in range(50)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), str(shard))
+    data = bytearray(shard.read_bytes())
+    data[4:68] = b"\xff" * 64  # the first data page: the footer still reads
+    shard.write_bytes(bytes(data))
+    code, out = run_report(tmp_path, str(shard), str(FIXTURE))
+    assert code == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"{shard}: row group 0: error: not readable (")
+    assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
+
+
 def _fixture_policies() -> List[Policy]:
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
     return [Policy(r["id"], r["text"], [Span(s["start"], s["end"], s["label"]) for s in r["spans"]]) for r in rows]

@@ -122,20 +122,28 @@ def _parquet(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
     try:
         parquet = pq.ParquetFile(str(file))
     except (OSError, pa.ArrowException) as err:
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise InputError(f"{file}: error: not a readable Parquet file ({reason})") from None
+        raise InputError(f"{file}: error: not a readable Parquet file ({_reason(err)})") from None
     names = parquet.schema_arrow.names
     if not {"id", "text", "spans"} <= set(names):
         raise InputError(f"{file}: error: an annotated Parquet shard needs \"id\", \"text\" and \"spans\" "
                          f"columns (it has {', '.join(names) or 'none'})")
-    row = 0
+    row = 0  # the first row of the group
     for group in range(parquet.metadata.num_row_groups):
-        table = parquet.read_row_group(group, columns=["id", "text", "spans"]).to_pylist()
-        for record in table:
-            policy = _checked(f"{file}: row {row}", record["id"], record["text"], record["spans"], fail)
-            row += 1
+        try:
+            table = parquet.read_row_group(group, columns=["id", "text", "spans"]).to_pylist()
+        except (OSError, pa.ArrowException) as err:
+            # a footer that reads does not vouch for the pages: a broken one costs its group only
+            fail(f"{file}: row group {group}: error: not readable ({_reason(err)})")
+            table = []
+        for n, record in enumerate(table):
+            policy = _checked(f"{file}: row {row + n}", record["id"], record["text"], record["spans"], fail)
             if policy is not None:
                 yield policy
+        row += parquet.metadata.row_group(group).num_rows
+
+
+def _reason(err: Exception) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
 
 
 def _docbin(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
