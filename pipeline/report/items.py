@@ -144,15 +144,10 @@ def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span],
                  categories: Categories) -> List[Item]:
     """The items of the parenthesis right after a DATA span (`（如…）`, `（包括…）`, or a list
     of items that are all in a category), each under the span's last item."""
-    i = span.end
-    while i < len(text) and text[i] in " \t\u3000":
-        i += 1
-    if i >= len(text) or text[i] not in OPEN:
+    bracket = _parenthesis_after(text, span.end)
+    if bracket is None or "\n" in text[bracket[0]:bracket[1]]:
         return []
-    close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
-    if close is None or "\n" in text[i:close]:
-        return []
-    body = _trim(text, i + 1, close)
+    body = _trim(text, bracket[0] + 1, bracket[1])
     marked = _skip_markers(text, body[0], body[1]) > body[0]
     if not marked and text[body[0]:body[1]].startswith(NOT_ITEMS):
         return []
@@ -177,21 +172,27 @@ def _heads_for_spans_in_parentheses(text: str, items: List[Item], data: Sequence
         by_span.setdefault(item.span, []).append(item)
     inside: dict = {}
     for index, span in enumerate(data):
-        i = span.end
-        while i < len(text) and text[i] in " \t\u3000":
-            i += 1
-        if i < len(text) and text[i] in OPEN and by_span.get(index):
-            close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
-            if close is None:
-                continue
+        bracket = _parenthesis_after(text, span.end)
+        if bracket is not None and by_span.get(index):
             for other, inner in enumerate(data):
-                if i < inner.start and inner.end <= close:
+                if bracket[0] < inner.start and inner.end <= bracket[1]:
                     inside[other] = by_span[index][-1].text
     for item in items:
         if item.span in inside and item.head is None:
             item = Item(item.start, item.end, item.text, inside[item.span], item.span)
         out.append(item)
     return out
+
+
+def _parenthesis_after(text: str, end: int) -> Optional[Tuple[int, int]]:
+    """(open, close) of the parenthesis that follows `end` (spaces between), or None."""
+    i = end
+    while i < len(text) and text[i] in " \t\u3000":
+        i += 1
+    if i >= len(text) or text[i] not in OPEN:
+        return None
+    close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
+    return None if close is None else (i, close)
 
 
 def _segments(text: str, start: int, end: int) -> List[Tuple[int, int]]:
