@@ -201,7 +201,7 @@ def test_ca4p_labels_are_read_as_their_roles():
 
 ALPHA = [
     {"text": "手机号码", "head": None, "category": "个人基本资料", "sensitive": False, "count": 1,
-     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[4, 10]]},
+     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[6, 10]]},  # 手机号码, not 您的手机号码
     {"text": "设备标识符", "head": None, "category": "个人常用设备信息", "sensitive": False, "count": 1,
      "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[11, 16]]},
     {"text": "IMEI", "head": "设备标识符", "category": "个人常用设备信息", "sensitive": False, "count": 1,
@@ -299,6 +299,19 @@ def test_the_page_links_each_item_to_its_sentence_and_escapes_the_text(tmp_path)
     sentence = re.search(r'<span id="p0-s1">(.*?)</span>', page).group(1)
     assert sentence == "我们会向广告合作方共享位置信息，以便投放广告。"
     assert re.search(r'<span id="p1-s0">&lt;script&gt;', page)
+
+
+def test_at_points_at_the_item_as_shown_without_its_prefix(tmp_path):
+    text = "我们收集您的手机号码，以及上述 IMEI。"
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"id": "p", "text": text, "spans": [
+        {"start": 4, "end": 10, "label": "DATA"}, {"start": 13, "end": 20, "label": "DATA"}]},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out = run_report(tmp_path, str(source))
+    assert code == 0
+    rows = json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]["data_items"]
+    assert [(row["text"], [text[a:b] for a, b in row["at"]]) for row in rows] == [
+        ("手机号码", ["手机号码"]), ("IMEI", ["IMEI"])]
 
 
 def test_every_item_links_to_its_sentences_whatever_its_shown_text(tmp_path):
