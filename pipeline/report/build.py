@@ -147,14 +147,13 @@ def coverage(found: Sequence[Found], categories: Categories) -> dict:
                 spans[GENERIC] += 1
             else:
                 spans["mixed"] += 1
-    ratio = lambda a, b: round(a / b, 4) if b else None
     n_items = sum(items.values())
     return {"data_spans": spans["all"], "spans_standard": spans["standard"], "spans_generic": spans[GENERIC],
-            "spans_share": ratio(spans["standard"], spans["all"]),
-            "spans_share_non_generic": ratio(spans["standard"], spans["all"] - spans[GENERIC]),
+            "spans_share": _ratio(spans["standard"], spans["all"]),
+            "spans_share_non_generic": _ratio(spans["standard"], spans["all"] - spans[GENERIC]),
             "items": n_items, "items_standard": items["standard"], "items_generic": items[GENERIC],
-            "items_other": items[OTHER], "items_share": ratio(items["standard"], n_items),
-            "items_share_non_generic": ratio(items["standard"], n_items - items[GENERIC])}
+            "items_other": items[OTHER], "items_share": _ratio(items["standard"], n_items),
+            "items_share_non_generic": _ratio(items["standard"], n_items - items[GENERIC])}
 
 
 def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
@@ -185,12 +184,16 @@ def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
                     if kind != TRUTH[action.label]:
                         words = f.policy.text[action.start:action.end]
                         disagreements[f"{action.label}->{kind} {verbs.verb(words)}"] += 1
-    ratio = lambda a, b: round(a / b, 4) if b else None
     return {"data_spans": spans, "actions": pairs, "with_action_in_clause": with_action,
-            "attached": attached, "attached_share": ratio(attached, spans), "right": right,
-            "right_share": ratio(right, attached), "pairs_right": pairs_right,
-            "pairs_right_share": ratio(pairs_right, pairs), "confusion": dict(sorted(confusion.items())),
+            "attached": attached, "attached_share": _ratio(attached, spans), "right": right,
+            "right_share": _ratio(right, attached), "pairs_right": pairs_right,
+            "pairs_right_share": _ratio(pairs_right, pairs), "confusion": dict(sorted(confusion.items())),
             "disagreements": dict(disagreements.most_common())}
+
+
+def _ratio(part: int, whole: int) -> Optional[float]:
+    """part / whole to 4 places; None where there is no whole (n/a, not 0%)."""
+    return round(part / whole, 4) if whole else None
 
 
 # --- Files ---------------------------------------------------------------------------------
