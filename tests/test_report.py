@@ -78,6 +78,14 @@ def test_an_item_is_never_its_own_head():
     assert items("<设备信息（设备信息、IMEI）>") == [("设备信息", None), ("设备信息", None), ("IMEI", "设备信息")]
 
 
+def test_an_item_keeps_no_stray_bracket_or_markdown_emphasis():
+    # a span that starts inside a parenthesis ends at its closing bracket
+    assert items("个人信息（如<身份证号码、出生日期）>") == [("身份证号码", None), ("出生日期", None)]
+    assert items("（<IMEI）>、<（OAID>）") == [("IMEI", None), ("OAID", None)]
+    # CA4P-483's texts keep the Markdown of the pages they were taken from
+    assert items("**<聊天记录**>、<** _手机号码_**>") == [("聊天记录", None), ("手机号码", None)]
+
+
 def test_the_words_after_deng_are_the_head_of_the_list():
     assert items("<姓名、电话等个人信息>") == [("姓名", "个人信息"), ("电话", "个人信息")]
     assert items("<型号、版本等>") == [("型号", None), ("版本", None)]

@@ -270,8 +270,9 @@ def _closing(text: str, open_at: int, limit: int) -> Optional[int]:
 
 
 def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
-    """Whitespace and stray punctuation off both ends."""
-    edge = " \t\r\n\u3000、，,/／;；|｜。.：:“”\"'‘’「」《》"
+    """Whitespace and stray punctuation off both ends (and Markdown's emphasis, which
+    CA4P-483's texts keep: **聊天记录**, _手机号码_)."""
+    edge = " \t\r\n\u3000、，,/／;；|｜。.：:“”\"'‘’「」《》*_"
     while start < end and text[start] in edge:
         start += 1
     while end > start and text[end - 1] in edge:
@@ -309,10 +310,15 @@ def _item(text: str, start: int, end: int, head: Optional[str], span: int) -> Op
                 start, end = _trim(text, start, end - len(tail))
                 changed = True
                 break
-    # A lone bracket left over from a cut parenthesis is no part of the item.
+    # A lone bracket left over from a cut parenthesis is no part of the item: one that opens
+    # at its end or closes at its front, or one whose partner lies outside the span.
     if start < end and text[end - 1] in OPEN:
         start, end = _trim(text, start, end - 1)
     if start < end and text[start] in CLOSE:
+        start, end = _trim(text, start + 1, end)
+    if start < end and text[end - 1] in CLOSE and _closing(text, start, end) is None:
+        start, end = _trim(text, start, end - 1)
+    if start < end and text[start] in OPEN and _closing(text, start, end) is None:
         start, end = _trim(text, start + 1, end)
     if start >= end or not any(ch.isalnum() for ch in text[start:end]):
         return None
