@@ -49,6 +49,14 @@ def test_a_parenthesis_inside_a_span_is_items_under_its_head():
         ("OAID", "设备标识符"), ("SIM卡IMSI信息", "设备标识符"), ("MAC地址", None)]
 
 
+def test_an_unmarked_parenthesis_inside_a_span_is_items_only_when_each_is_in_a_category():
+    # as after a span: a unit or an alias is no list of items (通话时长（秒）, 移动应用（APP）)
+    assert items("<通话时长（秒）>") == [("通话时长", None)]
+    assert items("<曾使用的移动应用（APP）>") == [("曾使用的移动应用", None)]
+    assert items("<设备信息（如型号、状态）>") == [
+        ("设备信息", None), ("型号", "设备信息"), ("状态", "设备信息")]
+
+
 def test_the_parenthesis_after_a_span_is_read_as_its_items():
     assert items("<设备信息>（如设备型号、操作系统版本等）") == [
         ("设备信息", None), ("设备型号", "设备信息"), ("操作系统版本", "设备信息")]

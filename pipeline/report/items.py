@@ -75,7 +75,7 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     items: List[Item] = []
     for index, span in enumerate(data):
         if options.split:
-            found = split(text, span.start, span.end, index)
+            found = split(text, span.start, span.end, categories, index)
         else:
             found = [item for item in [_item(text, span.start, span.end, None, index)] if item]
         items.extend(found)
@@ -90,7 +90,8 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     return sorted(items, key=lambda i: (i.start, i.end))
 
 
-def split(text: str, start: int, end: int, span: int = -1, head: Optional[str] = None) -> List[Item]:
+def split(text: str, start: int, end: int, categories: Categories, span: int = -1,
+          head: Optional[str] = None) -> List[Item]:
     """The items of the stretch [start, end) of `text`."""
     start, end = _trim(text, start, end)
     if start >= end:
@@ -100,7 +101,7 @@ def split(text: str, start: int, end: int, span: int = -1, head: Optional[str] =
     if colon is not None:
         at, length = colon
         head_item = _item(text, start, at, head, span)
-        inner = split(text, at + length, end, span, head_item.text if head_item else head)
+        inner = split(text, at + length, end, categories, span, head_item.text if head_item else head)
         return ([head_item] if head_item else []) + inner
     pieces = _segments(text, start, end)
     # 姓名、电话等个人信息: the words after the last 等 name what the list is (its head).
@@ -115,11 +116,12 @@ def split(text: str, start: int, end: int, span: int = -1, head: Optional[str] =
             return [summary_item]
     items: List[Item] = []
     for a, b in pieces:
-        items.extend(_piece(text, a, b, span, head or summary))
+        items.extend(_piece(text, a, b, categories, span, head or summary))
     return items
 
 
-def _piece(text: str, a: int, b: int, span: int, head: Optional[str]) -> List[Item]:
+def _piece(text: str, a: int, b: int, categories: Categories, span: int,
+           head: Optional[str]) -> List[Item]:
     """One segment: an item, or a head and the items of its parenthesis."""
     a, b = _trim(text, a, b)
     if a >= b:
@@ -136,7 +138,11 @@ def _piece(text: str, a: int, b: int, span: int, head: Optional[str]) -> List[It
     items = [head_item] if head_item else []
     if marked or not text[inner_start:inner_end].startswith(NOT_ITEMS):
         under = head_item.text if head_item else head
-        items.extend(split(text, inner_start, inner_end, span, under))
+        inner = split(text, inner_start, inner_end, categories, span, under)
+        # the rule of the parenthesis after a span: unmarked, it is a list only when every item
+        # is in a category (通话时长（秒）, 移动应用（APP） are a unit and an alias)
+        if marked or not _uncategorised(inner, categories):
+            items.extend(inner)
     return items
 
 
@@ -151,14 +157,18 @@ def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span],
     marked = _skip_markers(text, body[0], body[1]) > body[0]
     if not marked and text[body[0]:body[1]].startswith(NOT_ITEMS):
         return []
-    found = split(text, body[0], body[1], -1, last.text)
+    found = split(text, body[0], body[1], categories, -1, last.text)
     # Stretches that are DATA spans of their own are counted there.
     found = [item for item in found if not any(s.start < item.end and item.start < s.end for s in data)]
     if not found:
         return []
-    if not marked and any(categories.assign(item.text)[0] in (GENERIC, OTHER) for item in found):
+    if not marked and _uncategorised(found, categories):
         return []
     return found
+
+
+def _uncategorised(items: Sequence[Item], categories: Categories) -> bool:
+    return any(categories.assign(item.text)[0] in (GENERIC, OTHER) for item in items)
 
 
 def _heads_for_spans_in_parentheses(text: str, items: List[Item], data: Sequence[Span],
