@@ -49,6 +49,14 @@ def test_a_parenthesis_inside_a_span_is_items_under_its_head():
         ("OAID", "设备标识符"), ("SIM卡IMSI信息", "设备标识符"), ("MAC地址", None)]
 
 
+def test_an_unmarked_parenthesis_inside_a_span_is_items_only_when_each_is_in_a_category():
+    # as after a span: a unit or an alias is no list of items (通话时长（秒）, 移动应用（APP）)
+    assert items("<通话时长（秒）>") == [("通话时长", None)]
+    assert items("<曾使用的移动应用（APP）>") == [("曾使用的移动应用", None)]
+    assert items("<设备信息（如型号、状态）>") == [
+        ("设备信息", None), ("型号", "设备信息"), ("状态", "设备信息")]
+
+
 def test_the_parenthesis_after_a_span_is_read_as_its_items():
     assert items("<设备信息>（如设备型号、操作系统版本等）") == [
         ("设备信息", None), ("设备型号", "设备信息"), ("操作系统版本", "设备信息")]
@@ -69,6 +77,21 @@ def test_a_parenthesis_that_is_no_list_stays_out():
 def test_a_data_span_inside_the_parenthesis_takes_the_head_and_is_counted_once():
     assert items("<设备信息>（<IMEI>、<IDFA>）") == [
         ("设备信息", None), ("IMEI", "设备信息"), ("IDFA", "设备信息")]
+
+
+def test_an_item_is_never_its_own_head():
+    # a definition repeats the item: 注册姓名（“注册姓名”）; the copy is no item of itself
+    assert items("<注册姓名>（“<注册姓名>”）") == [("注册姓名", None), ("注册姓名", None)]
+    assert items("<手机号码>（手机号码）") == [("手机号码", None), ("手机号码", None)]
+    assert items("<设备信息（设备信息、IMEI）>") == [("设备信息", None), ("设备信息", None), ("IMEI", "设备信息")]
+
+
+def test_an_item_keeps_no_stray_bracket_or_markdown_emphasis():
+    # a span that starts inside a parenthesis ends at its closing bracket
+    assert items("个人信息（如<身份证号码、出生日期）>") == [("身份证号码", None), ("出生日期", None)]
+    assert items("（<IMEI）>、<（OAID>）") == [("IMEI", None), ("OAID", None)]
+    # CA4P-483's texts keep the Markdown of the pages they were taken from
+    assert items("**<聊天记录**>、<** _手机号码_**>") == [("聊天记录", None), ("手机号码", None)]
 
 
 def test_the_words_after_deng_are_the_head_of_the_list():
@@ -136,6 +159,15 @@ def test_the_categories_come_from_the_data_file(tmp_path):
     assert load().assign("天气") == (OTHER, False)
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("您的手机号码", "手机号码"), ("您 的手机号码", "手机号码"), ("上述 您的 IMEI", "IMEI"), ("该等信息", "信息"),
+    ("该", "该"), ("手机号码", "手机号码")])
+def test_an_item_is_shown_without_the_prefixes_it_is_compared_without(text, shown):
+    categories = load()
+    assert categories.display(text) == shown
+    assert categories.core(categories.display(text)) == categories.core(text)
+
+
 # --- Actions, purposes, receivers --------------------------------------------------------
 
 def practice(markup: str, data: str):
@@ -185,7 +217,7 @@ def test_ca4p_labels_are_read_as_their_roles():
 
 ALPHA = [
     {"text": "手机号码", "head": None, "category": "个人基本资料", "sensitive": False, "count": 1,
-     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[4, 10]]},
+     "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[6, 10]]},  # 手机号码, not 您的手机号码
     {"text": "设备标识符", "head": None, "category": "个人常用设备信息", "sensitive": False, "count": 1,
      "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[11, 16]]},
     {"text": "IMEI", "head": "设备标识符", "category": "个人常用设备信息", "sensitive": False, "count": 1,
@@ -285,6 +317,32 @@ def test_the_page_links_each_item_to_its_sentence_and_escapes_the_text(tmp_path)
     assert re.search(r'<span id="p1-s0">&lt;script&gt;', page)
 
 
+def test_at_points_at_the_item_as_shown_without_its_prefix(tmp_path):
+    text = "我们收集您的手机号码，以及上述 IMEI。"
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"id": "p", "text": text, "spans": [
+        {"start": 4, "end": 10, "label": "DATA"}, {"start": 13, "end": 20, "label": "DATA"}]},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out = run_report(tmp_path, str(source))
+    assert code == 0
+    rows = json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]["data_items"]
+    assert [(row["text"], [text[a:b] for a, b in row["at"]]) for row in rows] == [
+        ("手机号码", ["手机号码"]), ("IMEI", ["IMEI"])]
+
+
+def test_every_item_links_to_its_sentences_whatever_its_shown_text(tmp_path):
+    # shown as 的手机号码 (您 taken off), compared as 手机号码 (您的 taken off): the link stays
+    text = "第一句。我们收集您 的手机号码。"
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"id": "p", "text": text, "spans": [
+        {"start": 8, "end": 15, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out = run_report(tmp_path, str(source))
+    assert code == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>[^<]*手机号码.*?</tr>", page)
+    assert len(rows) == 1 and '<a href="#p0-s1">2</a>' in rows[0]
+
+
 def test_bad_input_is_one_located_line_each_and_the_good_is_kept(tmp_path, capsys):
     good = FIXTURE.read_text(encoding="utf-8").splitlines()[0]
     bad = tmp_path / "mixed.jsonl"
@@ -313,6 +371,66 @@ def test_an_unreadable_parquet_file_is_one_line(tmp_path, capsys):
     assert code == 1
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 1 and errors[0].startswith(f"{broken}: error: not a readable Parquet file")
+    assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
+
+
+def test_one_of_anything_is_counted_in_the_singular(tmp_path, capsys):
+    one = tmp_path / "one.jsonl"
+    text = "我们收集身份证号码、人脸信息和姓名。"
+    one.write_text(json.dumps({"id": "b", "text": text, "spans": [
+        {"start": 4, "end": 17, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(one.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = run_report(tmp_path, str(one), extra=("--against", str(gold)))
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "1 policy: 3 item occurrences from 1 DATA span;" in printed
+    assert "; 1 policy names sensitive items" in printed
+    assert " over 1 policy;" in printed
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<p>1 policy; 3 data item occurrences from 1 DATA span; 1 policy names sensitive" in page
+
+
+def test_an_unwritable_out_folder_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("", encoding="utf-8")
+    code = main(["report", str(FIXTURE), "--out", str(blocker / "report")])
+    assert code == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors == [f"{blocker / 'report'}: error: cannot write (Not a directory)"]
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: d / "nowhere.jsonl",  # missing
+    lambda d: (d / "empty").mkdir() or d / "empty",  # nothing readable in it
+    lambda d: (d / "none.jsonl").write_text("", encoding="utf-8") and d / "none.jsonl",  # no policy
+])
+def test_no_policy_read_is_one_line_and_no_report(tmp_path, capsys, make):
+    source = make(tmp_path)
+    code, out = run_report(tmp_path, str(source))
+    assert code == 1
+    captured = capsys.readouterr()
+    assert len(captured.err.strip().splitlines()) == 1 and str(source) in captured.err
+    assert captured.out == "" and not out.exists()
+
+
+def test_a_parquet_file_broken_inside_is_one_line(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.formats.parquet import SCHEMA
+
+    shard = tmp_path / "shard.parquet"
+    rows = [{"id": str(n), "text": "我们收集您的姓名。" * 20, "spans": [
+        {"start": 6, "end": 8, "label": "DATA", "score": 0.9, "text": "姓名"}]} for n in range(50)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), str(shard))
+    data = bytearray(shard.read_bytes())
+    data[4:68] = b"\xff" * 64  # the first data page: the footer still reads
+    shard.write_bytes(bytes(data))
+    code, out = run_report(tmp_path, str(shard), str(FIXTURE))
+    assert code == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"{shard}: row group 0: error: not readable (")
     assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import List
 
+from ..report.wording import counted
 from ..schema import SCHEMES
 from ._common import HelpFormatter
 
@@ -64,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
 
     policies = read_policies(args.inputs, fail, args.labels)
+    if not policies:
+        # An empty report would hide that nothing was read; the inputs' own errors say why.
+        if not failures:
+            print(f"{', '.join(args.inputs)}: error: no policies in the input", file=sys.stderr)
+        return 1
     if args.min_score is not None:
         policies = [p.above(args.min_score) for p in policies]
     categories = load()
@@ -74,27 +80,32 @@ def run(args: argparse.Namespace) -> int:
                                 args.lexicon_min_policies, args.lexicon_min_marked)
         before = sum(len(p.spans) for p in policies)
         policies = with_lexicon(policies, lexicon)
-        print(f"lexicon: {len(lexicon.entries)} items; {sum(len(p.spans) for p in policies) - before} "
-              f"DATA spans added")
+        print(f"lexicon: {counted(len(lexicon.entries), 'item')}; "
+              f"{counted(sum(len(p.spans) for p in policies) - before, 'DATA span')} added")
     options = Options(split=not args.no_split, parentheses=not args.no_parentheses)
     report, found = build(policies, categories, options=options)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(report, out / "report.json")
-    write_items_csv(report, out / "data_items.csv")
-    write_policies_csv(report, out / "policies.csv", categories)
-    (out / "report.html").write_text(render(report, found, categories, args.title), encoding="utf-8")
+    page = render(report, found, categories, args.title)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json(report, out / "report.json")
+        write_items_csv(report, out / "data_items.csv")
+        write_policies_csv(report, out / "policies.csv", categories)
+        (out / "report.html").write_text(page, encoding="utf-8")
+    except OSError as err:
+        print(f"{err.filename or out}: error: cannot write ({err.strerror})", file=sys.stderr)
+        return 1
 
     corpus, cov = report["corpus"], report["corpus"]["coverage"]
-    n = corpus["policies"]
-    print(f"{n} {'policy' if n == 1 else 'policies'}: {cov['items']} item occurrences from {cov['data_spans']} DATA spans; "
+    print(f"{counted(corpus['policies'], 'policy', 'policies')}: {counted(cov['items'], 'item occurrence')} "
+          f"from {counted(cov['data_spans'], 'DATA span')}; "
           f"in a category of table A.1: {_pct(cov['items_share'])} of the items "
           f"({_pct(cov['items_share_non_generic'])} of the non-generic), {_pct(cov['spans_share'])} of the "
           f"spans ({_pct(cov['spans_share_non_generic'])} of the non-generic); "
-          f"{corpus['sensitive_policies']} policies name sensitive items")
+          f"{counted(corpus['sensitive_policies'], 'policy names', 'policies name')} sensitive items")
     check = corpus.get("action_check")
     if check:
-        print(f"action rule: an action attached to {check['attached']} of {check['data_spans']} DATA spans "
+        print(f"action rule: an action attached to {check['attached']} of {counted(check['data_spans'], 'DATA span')} "
               f"({_pct(check['attached_share'])}), its kinds those of the COLLECT/SHARE labels for "
               f"{check['right']} ({_pct(check['right_share'])}); {check['pairs_right']} of {check['actions']} "
               f"(DATA, ACTION) pairs right ({_pct(check['pairs_right_share'])})")

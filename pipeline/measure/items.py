@@ -20,6 +20,7 @@ from typing import Dict, List, Sequence
 from ..report.categories import GENERIC, Categories
 from ..report.items import Options, items_of, outermost
 from ..report.sources import Policy
+from ..report.wording import counted
 
 
 @dataclass
@@ -41,11 +42,13 @@ class ItemScores:
 
     def line(self) -> str:
         return (f"item recall {self.recall:.3f} (micro {self.micro_recall:.3f}), precision {self.precision:.3f} "
-                f"(micro {self.micro_precision:.3f}) over {self.policies} policies; without generic "
+                f"(micro {self.micro_precision:.3f}) over {counted(self.policies, 'policy', 'policies')}; without generic "
                 f"mentions recall {self.recall_specific:.3f}, precision {self.precision_specific:.3f}; "
-                f"{self.gold_items} gold and {self.report_items} report items"
-                + (f"; {self.missing} gold policies not in the report" if self.missing else "")
-                + (f"; {self.unmatched} report policies without gold" if self.unmatched else ""))
+                f"{self.gold_items} gold and {counted(self.report_items, 'report item')}"
+                + (f"; {counted(self.missing, 'gold policy', 'gold policies')} not in the report"
+                   if self.missing else "")
+                + (f"; {counted(self.unmatched, 'report policy', 'report policies')} without gold"
+                   if self.unmatched else ""))
 
 
 def gold_items(policy: Policy, categories: Categories) -> tuple[set, List[str]]:

@@ -28,7 +28,7 @@ class Found:
     entry: dict
     items: List[Item]
     segments: Segments
-    occurrences: Dict[str, List[int]] = field(default_factory=dict)  # item key -> sentence numbers
+    sentences: List[List[int]] = field(default_factory=list)  # of each data item, in entry order
 
 
 def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
@@ -49,7 +49,8 @@ def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
                                "purposes": [], "receivers": [], "at": []}
             sentences[key] = []
         row["count"] += 1
-        row["at"].append([item.start, item.end])
+        # the occurrence as shown: display only takes a prefix (您的, 上述) off the front
+        row["at"].append([item.end - len(categories.display(item.text)), item.end])
         if row["head"] is None and item.head is not None:
             row["head"] = _head(item, categories)
         row["actions"] = [k for k in KINDS if k in row["actions"] or k in practice.kinds]
@@ -61,7 +62,7 @@ def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
     counts = Counter(row["category"] for row in data_items)
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
              "categories": {name: counts[name] for name in categories.names if counts[name]}}
-    return Found(policy, entry, items, practices.segments, sentences)
+    return Found(policy, entry, items, practices.segments, list(sentences.values()))
 
 
 def _head(item: Item, categories: Categories) -> Optional[str]:
@@ -146,14 +147,13 @@ def coverage(found: Sequence[Found], categories: Categories) -> dict:
                 spans[GENERIC] += 1
             else:
                 spans["mixed"] += 1
-    ratio = lambda a, b: round(a / b, 4) if b else None
     n_items = sum(items.values())
     return {"data_spans": spans["all"], "spans_standard": spans["standard"], "spans_generic": spans[GENERIC],
-            "spans_share": ratio(spans["standard"], spans["all"]),
-            "spans_share_non_generic": ratio(spans["standard"], spans["all"] - spans[GENERIC]),
+            "spans_share": _ratio(spans["standard"], spans["all"]),
+            "spans_share_non_generic": _ratio(spans["standard"], spans["all"] - spans[GENERIC]),
             "items": n_items, "items_standard": items["standard"], "items_generic": items[GENERIC],
-            "items_other": items[OTHER], "items_share": ratio(items["standard"], n_items),
-            "items_share_non_generic": ratio(items["standard"], n_items - items[GENERIC])}
+            "items_other": items[OTHER], "items_share": _ratio(items["standard"], n_items),
+            "items_share_non_generic": _ratio(items["standard"], n_items - items[GENERIC])}
 
 
 def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
@@ -184,12 +184,16 @@ def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
                     if kind != TRUTH[action.label]:
                         words = f.policy.text[action.start:action.end]
                         disagreements[f"{action.label}->{kind} {verbs.verb(words)}"] += 1
-    ratio = lambda a, b: round(a / b, 4) if b else None
     return {"data_spans": spans, "actions": pairs, "with_action_in_clause": with_action,
-            "attached": attached, "attached_share": ratio(attached, spans), "right": right,
-            "right_share": ratio(right, attached), "pairs_right": pairs_right,
-            "pairs_right_share": ratio(pairs_right, pairs), "confusion": dict(sorted(confusion.items())),
+            "attached": attached, "attached_share": _ratio(attached, spans), "right": right,
+            "right_share": _ratio(right, attached), "pairs_right": pairs_right,
+            "pairs_right_share": _ratio(pairs_right, pairs), "confusion": dict(sorted(confusion.items())),
             "disagreements": dict(disagreements.most_common())}
+
+
+def _ratio(part: int, whole: int) -> Optional[float]:
+    """part / whole to 4 places; None where there is no whole (n/a, not 0%)."""
+    return round(part / whole, 4) if whole else None
 
 
 # --- Files ---------------------------------------------------------------------------------

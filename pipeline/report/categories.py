@@ -40,7 +40,6 @@ class Categories:
         # Report order: the standard's categories, then generic, then other.
         self.names: List[str] = [c.name for c in self.categories] + [GENERIC, OTHER]
         self.strip: List[str] = sorted((normalise(s) for s in table.get("strip", [])), key=len, reverse=True)
-        self.raw_strip: List[str] = sorted(table.get("strip", []), key=len, reverse=True)
         generic = table.get("generic", {})
         self.generic_terms = frozenset(normalise(t) for t in generic.get("terms", []))
         self.generic_words: List[str] = sorted({normalise(w) for w in generic.get("words", [])},
@@ -76,15 +75,16 @@ class Categories:
         return text
 
     def display(self, text: str) -> str:
-        """The text as shown: as written, without the `strip` prefixes (您的手机号码 -> 手机号码)."""
-        changed = True
-        while changed:
-            changed = False
-            for prefix in self.raw_strip:
-                if text.startswith(prefix) and len(text) > len(prefix):
-                    text, changed = text[len(prefix):].lstrip(), True
-                    break
-        return text
+        """The text as shown: as written, without the `strip` prefixes (您的手机号码 -> 手机号码).
+
+        The prefixes are those `core` takes off, counted in its normalised characters, so that
+        an item is shown as it is compared (您 的手机号码 is 手机号码 both ways, not 的手机号码)."""
+        removed = len(normalise(text)) - len(self.core(text))
+        at = 0
+        while removed > 0 and at < len(text):
+            removed -= len(normalise(text[at]))
+            at += 1
+        return text[at:].lstrip() if at else text
 
     def keyword(self, text: str) -> Optional[Tuple[str, str, bool]]:
         """(keyword, category, sensitive) of the match that ends last, then the longest."""

@@ -80,9 +80,13 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
             found = [item for item in [_item(text, span.start, span.end, None, index)] if item]
         items.extend(found)
         if options.parentheses and found:
-            items.extend(_parenthesis(text, span, found[-1], data, categories, options))
+            items.extend(_parenthesis(text, span, found[-1], data, categories))
     # A DATA span inside the parenthesis of another span is listed under that span's head.
     items = _heads_for_spans_in_parentheses(text, items, data, options)
+    # A parenthesis that repeats its head (注册姓名（“注册姓名”）) defines it: no item of itself.
+    items = [Item(i.start, i.end, i.text, None, i.span)
+             if i.head is not None and categories.core(i.head) == categories.core(i.text) else i
+             for i in items]
     return sorted(items, key=lambda i: (i.start, i.end))
 
 
@@ -134,23 +138,22 @@ def _piece(text: str, a: int, b: int, categories: Categories, span: int,
     items = [head_item] if head_item else []
     if marked or not text[inner_start:inner_end].startswith(NOT_ITEMS):
         under = head_item.text if head_item else head
-        items.extend(split(text, inner_start, inner_end, categories, span, under))
+        inner = split(text, inner_start, inner_end, categories, span, under)
+        # the rule of the parenthesis after a span: unmarked, it is a list only when every item
+        # is in a category (通话时长（秒）, 移动应用（APP） are a unit and an alias)
+        if marked or not _uncategorised(inner, categories):
+            items.extend(inner)
     return items
 
 
-def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span], categories: Categories,
-                 options: Options) -> List[Item]:
+def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span],
+                 categories: Categories) -> List[Item]:
     """The items of the parenthesis right after a DATA span (`（如…）`, `（包括…）`, or a list
     of items that are all in a category), each under the span's last item."""
-    i = span.end
-    while i < len(text) and text[i] in " \t\u3000":
-        i += 1
-    if i >= len(text) or text[i] not in OPEN:
+    bracket = _parenthesis_after(text, span.end)
+    if bracket is None or "\n" in text[bracket[0]:bracket[1]]:
         return []
-    close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
-    if close is None or "\n" in text[i:close]:
-        return []
-    body = _trim(text, i + 1, close)
+    body = _trim(text, bracket[0] + 1, bracket[1])
     marked = _skip_markers(text, body[0], body[1]) > body[0]
     if not marked and text[body[0]:body[1]].startswith(NOT_ITEMS):
         return []
@@ -159,9 +162,13 @@ def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span], catego
     found = [item for item in found if not any(s.start < item.end and item.start < s.end for s in data)]
     if not found:
         return []
-    if not marked and any(categories.assign(item.text)[0] in (GENERIC, OTHER) for item in found):
+    if not marked and _uncategorised(found, categories):
         return []
     return found
+
+
+def _uncategorised(items: Sequence[Item], categories: Categories) -> bool:
+    return any(categories.assign(item.text)[0] in (GENERIC, OTHER) for item in items)
 
 
 def _heads_for_spans_in_parentheses(text: str, items: List[Item], data: Sequence[Span],
@@ -175,21 +182,27 @@ def _heads_for_spans_in_parentheses(text: str, items: List[Item], data: Sequence
         by_span.setdefault(item.span, []).append(item)
     inside: dict = {}
     for index, span in enumerate(data):
-        i = span.end
-        while i < len(text) and text[i] in " \t\u3000":
-            i += 1
-        if i < len(text) and text[i] in OPEN and by_span.get(index):
-            close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
-            if close is None:
-                continue
+        bracket = _parenthesis_after(text, span.end)
+        if bracket is not None and by_span.get(index):
             for other, inner in enumerate(data):
-                if i < inner.start and inner.end <= close:
+                if bracket[0] < inner.start and inner.end <= bracket[1]:
                     inside[other] = by_span[index][-1].text
     for item in items:
         if item.span in inside and item.head is None:
             item = Item(item.start, item.end, item.text, inside[item.span], item.span)
         out.append(item)
     return out
+
+
+def _parenthesis_after(text: str, end: int) -> Optional[Tuple[int, int]]:
+    """(open, close) of the parenthesis that follows `end` (spaces between), or None."""
+    i = end
+    while i < len(text) and text[i] in " \t\u3000":
+        i += 1
+    if i >= len(text) or text[i] not in OPEN:
+        return None
+    close = _closing(text, i, min(len(text), i + LONGEST_PAREN))
+    return None if close is None else (i, close)
 
 
 def _segments(text: str, start: int, end: int) -> List[Tuple[int, int]]:
@@ -267,8 +280,9 @@ def _closing(text: str, open_at: int, limit: int) -> Optional[int]:
 
 
 def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
-    """Whitespace and stray punctuation off both ends."""
-    edge = " \t\r\n\u3000、，,/／;；|｜。.：:“”\"'‘’「」《》"
+    """Whitespace and stray punctuation off both ends (and Markdown's emphasis, which
+    CA4P-483's texts keep: **聊天记录**, _手机号码_)."""
+    edge = " \t\r\n\u3000、，,/／;；|｜。.：:“”\"'‘’「」《》*_"
     while start < end and text[start] in edge:
         start += 1
     while end > start and text[end - 1] in edge:
@@ -306,10 +320,15 @@ def _item(text: str, start: int, end: int, head: Optional[str], span: int) -> Op
                 start, end = _trim(text, start, end - len(tail))
                 changed = True
                 break
-    # A lone bracket left over from a cut parenthesis is no part of the item.
+    # A lone bracket left over from a cut parenthesis is no part of the item: one that opens
+    # at its end or closes at its front, or one whose partner lies outside the span.
     if start < end and text[end - 1] in OPEN:
         start, end = _trim(text, start, end - 1)
     if start < end and text[start] in CLOSE:
+        start, end = _trim(text, start + 1, end)
+    if start < end and text[end - 1] in CLOSE and _closing(text, start, end) is None:
+        start, end = _trim(text, start, end - 1)
+    if start < end and text[start] in OPEN and _closing(text, start, end) is None:
         start, end = _trim(text, start + 1, end)
     if start >= end or not any(ch.isalnum() for ch in text[start:end]):
         return None

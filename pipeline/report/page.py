@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import warnings
 from typing import Dict, List, Sequence
 
 from .build import Found
 from .categories import Categories
 from .practices import COLLECT, SHARE
+from .wording import counted
 
 FONTS = ["WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
          "SimHei", "DejaVu Sans"]
@@ -141,8 +141,9 @@ def render(report: dict, found: Sequence[Found], categories: Categories, title: 
            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
            f"<h1>{html.escape(title)}</h1>\n"]
     cov = corpus["coverage"]
-    out.append(f"<p>{corpus['policies']} policies; {cov['items']} data item occurrences from "
-               f"{cov['data_spans']} DATA spans; {corpus['sensitive_policies']} policies name sensitive "
+    out.append(f"<p>{counted(corpus['policies'], 'policy', 'policies')}; "
+               f"{counted(cov['items'], 'data item occurrence')} from {counted(cov['data_spans'], 'DATA span')}; "
+               f"{counted(corpus['sensitive_policies'], 'policy names', 'policies name')} sensitive "
                f"personal information (GB/T 35273-2020 Appendix B, PIPL art. 28).</p>\n")
     captions = {
         "categories": "Share of policies naming each category of GB/T 35273-2020 table A.1",
@@ -186,21 +187,20 @@ def _policy_index(report: dict) -> str:
 def _policy_section(n: int, f: Found, categories: Categories) -> str:
     entry = f.entry
     out = [f'<section class="policy" id="p{n}">\n<h2>{html.escape(entry["id"])}</h2>\n']
-    groups: Dict[str, List[dict]] = {}
-    for item in entry["data_items"]:
-        groups.setdefault(item["category"], []).append(item)
+    groups: Dict[str, List[tuple[dict, List[int]]]] = {}  # category -> (item, its sentences)
+    for item, sentences in zip(entry["data_items"], f.sentences):
+        groups.setdefault(item["category"], []).append((item, sentences))
     for name in categories.names:
         items = groups.get(name)
         if not items:
             continue
         out.append(f"<h3>{html.escape(name)} ({len(items)})</h3>\n<table><tr><th>item</th><th>count</th>"
                    "<th>actions</th><th>purposes and conditions</th><th>receivers</th><th>sentences</th></tr>")
-        for item in items:
-            key = categories.core(item["text"])
+        for item, sentences in items:
             mark = ' <span class="sensitive" title="sensitive">敏感</span>' if item["sensitive"] else ""
             head = f' <span class="head">({html.escape(item["head"])})</span>' if item["head"] else ""
             kinds = " ".join(f'<span class="kind {k}">{KIND_NAMES[k]}</span>' for k in item["actions"])
-            links = " ".join(f'<a href="#p{n}-s{s}">{s + 1}</a>' for s in f.occurrences.get(key, []))
+            links = " ".join(f'<a href="#p{n}-s{s}">{s + 1}</a>' for s in sentences)
             out.append(f"<tr><td>{html.escape(item['text'])}{head}{mark}</td><td class=\"n\">{item['count']}</td>"
                        f"<td>{kinds}</td><td>{_list(item['purposes'])}</td><td>{_list(item['receivers'])}</td>"
                        f"<td>{links}</td></tr>")
@@ -228,6 +228,3 @@ def _escape(text: str) -> str:
     # A CR as a reference survives the parser, which turns a literal "\r\n" into "\n".
     return html.escape(text, quote=False).replace("\r", "&#13;")
 
-
-def svg_count(page: str) -> int:
-    return len(re.findall(r"<svg\b", page))

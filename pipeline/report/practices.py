@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -88,7 +88,6 @@ class Segments:
 
     sentences: List[int]
     clauses: List[int]
-    ends: List[int] = field(default_factory=list)  # end of each sentence
 
     def sentence(self, offset: int) -> int:
         return bisect_right(self.sentences, offset) - 1
@@ -102,7 +101,7 @@ def segments(text: str, spans: Sequence[Span]) -> Segments:
     for span in spans:
         if role(span.label) == "DATA":
             inside[span.start:span.end] = b"\x01" * (span.end - span.start)
-    sentences, clauses, ends, depth = [0], [0], [], 0
+    sentences, clauses, depth = [0], [0], 0
     for i, char in enumerate(text):
         if char in "（(":
             depth += 1
@@ -113,12 +112,10 @@ def segments(text: str, spans: Sequence[Span]) -> Segments:
         if inside[i] or (depth and char != "\n"):
             continue
         if char in SENTENCE_ENDS:
-            ends.append(i + 1)
             sentences.append(i + 1)
         if char in CLAUSE_ENDS:
             clauses.append(i + 1)
-    ends.append(len(text))
-    return Segments(sentences, clauses, ends)
+    return Segments(sentences, clauses)
 
 
 @dataclass

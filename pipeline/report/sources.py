@@ -23,7 +23,6 @@ class Policy:
     id: str
     text: str
     spans: List[Span]
-    source: str = ""
     scores: Optional[Dict[Span, float]] = None  # annotate's scores, where the input has them
 
     def above(self, threshold: float) -> "Policy":
@@ -31,7 +30,7 @@ class Policy:
         if self.scores is None:
             return self
         kept = [s for s in self.spans if self.scores.get(s, 1.0) >= threshold]
-        return Policy(self.id, self.text, kept, self.source, {s: self.scores[s] for s in kept if s in self.scores})
+        return Policy(self.id, self.text, kept, {s: self.scores[s] for s in kept if s in self.scores})
 
 
 def read_policies(sources: Iterable[str], fail: Callable[[str], None], labels: str = "project") -> List[Policy]:
@@ -91,7 +90,7 @@ def _checked(where: str, doc_id: object, text: object, spans: object, fail: Call
         out.append(Span(start, end, label))
         if score is not None:
             scores[out[-1]] = max(score, scores.get(out[-1], score))
-    return Policy(str(doc_id), text, sorted(set(out)), where, scores or None)
+    return Policy(str(doc_id), text, sorted(set(out)), scores or None)
 
 
 def _jsonl(file: Path, content: str, fail: Callable[[str], None]) -> Iterator[Policy]:
@@ -123,20 +122,28 @@ def _parquet(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
     try:
         parquet = pq.ParquetFile(str(file))
     except (OSError, pa.ArrowException) as err:
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise InputError(f"{file}: error: not a readable Parquet file ({reason})") from None
+        raise InputError(f"{file}: error: not a readable Parquet file ({_reason(err)})") from None
     names = parquet.schema_arrow.names
     if not {"id", "text", "spans"} <= set(names):
         raise InputError(f"{file}: error: an annotated Parquet shard needs \"id\", \"text\" and \"spans\" "
                          f"columns (it has {', '.join(names) or 'none'})")
-    row = 0
+    row = 0  # the first row of the group
     for group in range(parquet.metadata.num_row_groups):
-        table = parquet.read_row_group(group, columns=["id", "text", "spans"]).to_pylist()
-        for record in table:
-            policy = _checked(f"{file}: row {row}", record["id"], record["text"], record["spans"], fail)
-            row += 1
+        try:
+            table = parquet.read_row_group(group, columns=["id", "text", "spans"]).to_pylist()
+        except (OSError, pa.ArrowException) as err:
+            # a footer that reads does not vouch for the pages: a broken one costs its group only
+            fail(f"{file}: row group {group}: error: not readable ({_reason(err)})")
+            table = []
+        for n, record in enumerate(table):
+            policy = _checked(f"{file}: row {row + n}", record["id"], record["text"], record["spans"], fail)
             if policy is not None:
                 yield policy
+        row += parquet.metadata.row_group(group).num_rows
+
+
+def _reason(err: Exception) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
 
 
 def _docbin(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
@@ -161,7 +168,7 @@ def _docbin(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
             pieces.append(text)
             spans.extend(Span(s.start + offset, s.end + offset, s.label) for s in own)
             offset += len(text) + 1
-        yield Policy(doc_id, "\n".join(pieces), sorted(spans), str(file))
+        yield Policy(doc_id, "\n".join(pieces), sorted(spans))
 
 
 def _brackets(file: Path, markup: str, fail: Callable[[str], None]) -> Iterator[Policy]:
@@ -170,7 +177,7 @@ def _brackets(file: Path, markup: str, fail: Callable[[str], None]) -> Iterator[
     parsed = parse(markup, str(file))
     for problem in parsed.errors:
         fail(str(problem))
-    yield Policy(file.stem, parsed.text, parsed.spans, str(file))
+    yield Policy(file.stem, parsed.text, parsed.spans)
 
 
 def _ca4p(folder: Path, fail: Callable[[str], None], labels: str) -> Iterator[Policy]:
@@ -181,4 +188,4 @@ def _ca4p(folder: Path, fail: Callable[[str], None], labels: str) -> Iterator[Po
         if problem.is_error:
             fail(str(problem))
     for document in result.documents:
-        yield Policy(document.doc_id, document.text, document.spans, str(folder))
+        yield Policy(document.doc_id, document.text, document.spans)
