@@ -259,6 +259,28 @@ def test_bad_documents_go_to_errors_jsonl_and_the_good_ones_are_written(tiny_mod
     assert errors_of(out) == bad
 
 
+def test_a_parquet_input_broken_inside_loses_only_its_broken_row_group(tiny_model, tmp_path, capsys, loaded_once):
+    rows = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"id": ["b0", "b1", "b2", "b3"], "text": [policy(i) for i in range(4)]}),
+                   rows, row_group_size=2)
+    data = bytearray(rows.read_bytes())
+    data[4:68] = b"\xff" * 64  # the first row group's first page; the footer still reads
+    rows.write_bytes(bytes(data))
+    located = f"{rows}: rows 0-1: error: not readable ("
+    # The plain engine: one line, the other row group annotated.
+    code, err = annotate(capsys, tiny_model, rows, "--format", "jsonl", "--out", tmp_path / "plain")
+    assert code == 1 and len(err.splitlines()) == 1 and err.startswith(located) and err.rstrip("\n").isprintable()
+    written = (tmp_path / "plain" / "rows.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in written] == ["b2", "b3"]
+    # A job: the same line in errors.jsonl, the other rows in the shard.
+    out = tmp_path / "job"
+    code, err = annotate(capsys, tiny_model, rows, "--format", "parquet", "--out", out, "--quiet")
+    assert code == 1 and "Traceback" not in err
+    assert {doc_id for doc_id, _, _ in rows_of(out)} == {"b2", "b3"}
+    [(doc_id, reason)] = errors_of(out)
+    assert doc_id is None and reason.startswith(located) and reason.isprintable()
+
+
 def test_a_job_needs_a_folder_and_files(tiny_model, tmp_path, capsys):
     source = tmp_path / "p.txt"
     source.write_text(policy(0), encoding="utf-8")

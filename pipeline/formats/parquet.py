@@ -39,15 +39,20 @@ def read_texts(path: Path, fail: Callable[[str], None], start: int = 0,
     for group in range(parquet.metadata.num_row_groups):
         rows = parquet.metadata.row_group(group).num_rows
         if first + rows > start and first < stop:
-            table = parquet.read_row_group(group, columns=["id", "text"])
             low, high = max(start - first, 0), min(stop - first, rows)
-            ids = table.column("id").slice(low, high - low).to_pylist()
-            texts = table.column("text").slice(low, high - low).to_pylist()
-            for row, (doc_id, text) in enumerate(zip(ids, texts), start=first + low):
-                if doc_id is None:
-                    fail(f"{path}: row {row}: error: no id (null)")
-                    continue
-                yield Text(str(path), f"{path}: row {row} (id {doc_id})", str(doc_id), text or "")
+            try:
+                table = parquet.read_row_group(group, columns=["id", "text"])
+            except (OSError, pa.ArrowException) as err:
+                # Pages broken under a sound footer: these rows are lost, the file's others are not.
+                fail(f"{path}: rows {first + low}-{first + high - 1}: error: not readable ({_reason(err)})")
+            else:
+                ids = table.column("id").slice(low, high - low).to_pylist()
+                texts = table.column("text").slice(low, high - low).to_pylist()
+                for row, (doc_id, text) in enumerate(zip(ids, texts), start=first + low):
+                    if doc_id is None:
+                        fail(f"{path}: row {row}: error: no id (null)")
+                        continue
+                    yield Text(str(path), f"{path}: row {row} (id {doc_id})", str(doc_id), text or "")
         first += rows
         if first >= stop:
             break
@@ -74,8 +79,7 @@ def _open(path: Path) -> pq.ParquetFile:
     try:
         parquet = pq.ParquetFile(str(path))
     except (OSError, pa.ArrowException) as err:
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise InputError(f"{path}: error: not a readable Parquet file ({reason})") from None
+        raise InputError(f"{path}: error: not a readable Parquet file ({_reason(err)})") from None
     names = parquet.schema_arrow.names
     if "id" not in names or "text" not in names:
         raise InputError(f"{path}: error: a Parquet input needs \"id\" and \"text\" columns "
@@ -84,3 +88,9 @@ def _open(path: Path) -> pq.ParquetFile:
     if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
         raise InputError(f"{path}: error: its \"text\" column holds {text_type}, not strings")
     return parquet
+
+
+def _reason(err: Exception) -> str:
+    # pyarrow quotes the broken bytes it met; a terminal should not receive them raw.
+    first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+    return "".join(char if char.isprintable() else "?" for char in first).strip(" :?")
