@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import List, Optional, Tuple
 
+import pandas
 import pytest
 
 from pipeline.cli import main
@@ -269,7 +270,10 @@ def test_the_report_of_a_small_input_has_exactly_the_expected_items(tmp_path, ca
     assert [row["text"] for row in corpus["top_items"]] == sorted(
         ["手机号码", "设备标识符", "IMEI", "OAID", "位置信息", "身份证号码", "人脸信息", "姓名"])
 
-    with (out / "data_items.csv").open(encoding="utf-8", newline="") as f:
+    # A byte order mark first, for Excel; pandas reads the header without it.
+    assert (out / "data_items.csv").read_bytes().startswith("\ufeffpolicy,".encode("utf-8"))
+    assert list(pandas.read_csv(out / "policies.csv").columns[:2]) == ["policy", "chars"]
+    with (out / "data_items.csv").open(encoding="utf-8-sig", newline="") as f:
         items_csv = list(csv.reader(f))
     assert items_csv[0] == ["policy", "item", "head", "category", "sensitive", "count", "actions", "purposes",
                             "receivers"]
@@ -284,7 +288,7 @@ def test_the_report_of_a_small_input_has_exactly_the_expected_items(tmp_path, ca
         ["b", "人脸信息", "", "个人生物识别信息", "1", "1", "collect", "实名认证", ""],
         ["b", "姓名", "", "个人基本资料", "0", "1", "collect", "", ""],
     ]
-    with (out / "policies.csv").open(encoding="utf-8", newline="") as f:
+    with (out / "policies.csv").open(encoding="utf-8-sig", newline="") as f:
         policies_csv = list(csv.reader(f))
     assert policies_csv[0] == ["policy", "chars", "items", "sensitive_items", "collect", "share", *A1, GENERIC, OTHER]
     counts = lambda **kw: [str(kw.get(name, 0)) for name in A1 + [GENERIC, OTHER]]

@@ -203,8 +203,13 @@ def write_json(report: dict, path: Path) -> None:
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+# A byte order mark: Excel reads a CSV without one in the machine's code page and garbles
+# the Chinese; pandas, DuckDB and csv with "utf-8-sig" skip it.
+CSV_ENCODING = "utf-8-sig"
+
+
 def write_items_csv(report: dict, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding=CSV_ENCODING, newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["policy", "item", "head", "category", "sensitive", "count", "actions",
                          "purposes", "receivers"])
@@ -216,7 +221,7 @@ def write_items_csv(report: dict, path: Path) -> None:
 
 
 def write_policies_csv(report: dict, path: Path, categories: Categories) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding=CSV_ENCODING, newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["policy", "chars", "items", "sensitive_items", COLLECT, SHARE, *categories.names])
         for policy in report["policies"]:
