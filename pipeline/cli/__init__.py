@@ -6,10 +6,12 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import agreement, annotate, assets, benchmark, convert, corpus, evaluate, lint, recall, threshold
+from . import (agreement, annotate, assets, benchmark, convert, corpus, diff, evaluate, lint, recall, select,
+               threshold)
 
 # In the order of the flow: markup, data, corpus, model, measuring.
-COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark)
+COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark,
+            diff, select)
 
 
 def build_parser() -> argparse.ArgumentParser:
