@@ -185,9 +185,11 @@ def test_choose_takes_the_most_uncertain_within_each_policys_share():
 
 
 def test_paragraphs_keep_their_policy():
-    docs = [Document("pol", "第一段。\n\n第二段。"), Document("other:12", "一段。")]
+    docs = [Document("pol", "第一段。\n\n第二段。"), Document("one", "一段。"),
+            Document("other:12", "一段，\n跨行的段。")]
     assert [(p.id, p.policy, p.text) for p in paragraphs(docs)] == [
-        ("pol:1", "pol", "第一段。"), ("pol:3", "pol", "第二段。"), ("other:12", "other", "一段。")]
+        ("pol:1", "pol", "第一段。"), ("pol:3", "pol", "第二段。"), ("one:1", "one", "一段。"),
+        ("other:12", "other", "一段，\n跨行的段。")]
 
 
 def _stub_scores(monkeypatch, marker: str, value: float) -> None:

@@ -41,16 +41,18 @@ class Paragraph:
 
 
 def paragraphs(documents: Iterable[Document]) -> List[Paragraph]:
-    """The non-blank paragraphs of documents. A document of one paragraph keeps its id, the
-    others' are `id:LINE`; a paragraph's policy is its id less a trailing `:LINE`, so the
-    paragraphs of a `.spacy` corpus (ids `policy:line`) and of select's own output keep
-    their policy."""
+    """The non-blank paragraphs of documents, split at line breaks as a corpus splits them
+    (ids `id:LINE`), except a document whose id already ends in `:LINE`: it is a paragraph
+    already (of a `.spacy` corpus, or of select's own output) and is kept whole. A
+    paragraph's policy is its id less that `:LINE`."""
     out = []
     for doc in documents:
-        units = split_units(Document(doc.doc_id, doc.text))
-        for unit in units:
-            pid = doc.doc_id if len(units) == 1 and unit.line == 1 else unit.id
-            out.append(Paragraph(pid, _LINE.sub("", pid), unit.text))
+        if _LINE.search(doc.doc_id):
+            if doc.text.strip():
+                out.append(Paragraph(doc.doc_id, _LINE.sub("", doc.doc_id), doc.text))
+            continue
+        for unit in split_units(Document(doc.doc_id, doc.text)):
+            out.append(Paragraph(unit.id, doc.doc_id, unit.text))
     return out
 
 
