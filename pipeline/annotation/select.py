@@ -3,12 +3,13 @@
 A paragraph's uncertainty sums, over the span categorizer's candidate spans (every span
 its suggester proposes, whatever it scores), how close each candidate's best label score
 `s` is to the threshold `t`: `max(0, 1 - |s - t| / w)`, a triangle of half-width
-`w = min(band, t, 1 - t)` around `t`, so that a candidate scored 0 or 1 never counts
-(with a low tuned threshold, the many candidates scored near 0 would otherwise make long
-paragraphs uncertain by their length). A candidate the model is sure of either way adds nothing, so a long
-paragraph of clear-cut spans is not chosen for its length alone; a candidate at the
-threshold adds 1. The best label score is the one that decides whether the candidate
-becomes a span, since the model keeps one label per span (max_positive = 1).
+`w = min(band, t, 1 - t)` around `t`. A candidate the model is sure of either way adds
+nothing, one at the threshold adds 1; narrowing `w` to `t` keeps the many candidates
+scored near 0 out when the threshold is low, which would otherwise make a paragraph
+uncertain by its length. The sum still grows with the candidates near the threshold, so
+long paragraphs with many unsure spans come first. The best label score is the one that
+decides whether the candidate becomes a span, since the model keeps one label per span
+(max_positive = 1).
 
 The N most uncertain paragraphs are taken greedily, most uncertain first and ties by id,
 skipping a paragraph once its policy has its share (`floor(share * N)`, at least 1).
