@@ -6,10 +6,12 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import agreement, annotate, assets, benchmark, convert, corpus, evaluate, lint, recall, report, threshold
+from . import (agreement, annotate, assets, benchmark, convert, corpus, diff, evaluate, lint, recall, report,
+               select, threshold)
 
-# In the order of the flow: markup, data, corpus, model, measuring, reports.
-COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark, report)
+# In the order of the flow: markup, data, corpus, model, measuring, the annotators' loop, reports.
+COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark, diff,
+            select, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,11 +5,15 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Sequence, Tuple
+from typing import TYPE_CHECKING, Iterator, List, Sequence, Tuple
 
 from ..files import collect_files, read_text
 from ..problems import InputError
 from ..schema import LABELS
+
+if TYPE_CHECKING:
+    from ..records import Document
+    from ..schema import LabelScheme
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -50,3 +54,31 @@ class Inputs:
                 self.errors += 1
                 continue
             yield file, content
+
+
+def read_documents(sources: Sequence[str], fmt: str, scheme: "LabelScheme") -> Tuple[List["Document"], bool]:
+    """The documents of files and folders in any readable format (`.spacy` included), each
+    problem on stderr as one located line; returns them and whether anything was bad."""
+    from ..files import collect_files
+    from ..formats.readers import ALL_SUFFIXES, SUFFIXES, read_file
+
+    suffixes = SUFFIXES.get(fmt, ALL_SUFFIXES + (".spacy",))
+    files, errors = collect_files(sources, suffixes)
+    for error in errors:
+        print(error, file=sys.stderr)
+    failed = bool(errors)
+    documents: List["Document"] = []
+    for file in files:
+        try:
+            export = read_file(file, scheme, fmt)
+        except InputError as err:
+            print(err, file=sys.stderr)
+            failed = True
+            continue
+        for problem in export.problems:
+            print(problem, file=sys.stderr)
+        for reason, n in sorted(export.skipped.items()):
+            print(f"{file}: note: {n} task(s) skipped: {reason}", file=sys.stderr)
+        failed = failed or export.bad > 0
+        documents.extend(record.document for record in export.records)
+    return documents, failed

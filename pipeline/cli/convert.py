@@ -5,24 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import List
 
-from ..formats import bios, brackets, doccano, jsonl, labelstudio, prodigy
-from ..formats.tasks import FORMATS, Export, Record, detect
+from ..formats import brackets, doccano, jsonl, labelstudio, prodigy
+from ..formats.readers import ALL_SUFFIXES, READERS, SUFFIXES, format_of
+from ..formats.tasks import FORMATS, Record
 from ..problems import InputError
 from ..schema import SCHEMES, LabelScheme, get_scheme
 from ._common import HelpFormatter, Inputs
-
-SUFFIXES = {"brackets": (".txt",), "jsonl": (".jsonl",), "labelstudio": (".json",),
-            "doccano": (".jsonl",), "prodigy": (".jsonl",), "bios": bios.SUFFIXES}
-READERS: Dict[str, Callable[[Path, str, LabelScheme], Export]] = {
-    "brackets": lambda path, content, scheme: brackets.read_export(path, content),
-    "jsonl": lambda path, content, scheme: jsonl.read_export(path, content),
-    "labelstudio": labelstudio.read,
-    "doccano": doccano.read,
-    "prodigy": prodigy.read,
-    "bios": bios.read_export,
-}
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -52,12 +42,11 @@ def add_to(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scheme = get_scheme(args.labels)
-    inputs = Inputs(args.files, SUFFIXES.get(args.source, (".txt", ".jsonl", ".json", *bios.SUFFIXES)))
+    inputs = Inputs(args.files, SUFFIXES.get(args.source, ALL_SUFFIXES))
     records: List[Record] = []
     failed = False
     for file, content in inputs:
-        fmt = (args.source if args.source != "auto"
-               else "bios" if file.suffix.lower() in bios.SUFFIXES else detect(file, content))
+        fmt = format_of(file, content, args.source)
         if fmt is None:
             print(f"{file}: error: cannot tell its format from its suffix and content; give --from",
                   file=sys.stderr)

@@ -14,9 +14,9 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterable, List, Optional, Union
+from typing import Collection, Iterable, List, Optional, Sequence, Union
 
-from ..records import Annotated
+from ..records import Annotated, Span, Text
 from ..schema import LABELS, MEANINGS
 
 # Elements whose content is never shown on the page.
@@ -121,6 +121,7 @@ mark.span { color: inherit; background: color-mix(in srgb, var(--c) 14%, transpa
   border-bottom: 2px solid var(--c); padding-bottom: calc(min(var(--h) - 1, 7) * 4px); }
 mark.span[data-label]::before { content: attr(data-label); font-size: .6em; margin-right: .2em;
   vertical-align: .35em; line-height: 1.2; }
+mark.span.diff { outline: 2px dashed var(--c); outline-offset: 1px; }
 """
 
 
@@ -147,6 +148,13 @@ def to_html(result: Annotated) -> str:
     return (f'<section class="doc">\n<h2>{html.escape(result.doc.doc_id)}</h2>\n'
             f"{_legend(extra) if extra else ''}"
             f'<div class="text" style="--depth:{depth}">{marked}</div>\n</section>\n')
+
+
+def marked(text: str, spans: Sequence[Span], emphasis: Collection[int] = ()) -> tuple[str, int]:
+    """A text's markup with its spans as nested marks, those at the indices `emphasis`
+    outlined (class `diff`), and its depth; no scores, so each mark's title is its label."""
+    result = Annotated(Text("", "", "", text), list(spans), [None] * len(spans))
+    return _render(_tree(result), result, frozenset(emphasis))
 
 
 def _legend(labels: Iterable[str]) -> str:
@@ -193,7 +201,7 @@ def _open(parent: _Mark, span: int, first: bool) -> _Mark:
     return mark
 
 
-def _render(mark: _Mark, result: Annotated) -> tuple[str, int]:
+def _render(mark: _Mark, result: Annotated, emphasis: frozenset = frozenset()) -> tuple[str, int]:
     """The markup of `mark` and its height: how many marks deep it goes, itself included."""
     parts, height = [], 0
     for child in mark.children:
@@ -201,7 +209,7 @@ def _render(mark: _Mark, result: Annotated) -> tuple[str, int]:
             # A CR as a reference survives the parser, which turns a literal "\r\n" into "\n".
             parts.append(html.escape(child, quote=False).replace("\r", "&#13;"))
         else:
-            markup, below = _render(child, result)
+            markup, below = _render(child, result, emphasis)
             parts.append(markup)
             height = max(height, below)
     inner = "".join(parts)
@@ -210,5 +218,7 @@ def _render(mark: _Mark, result: Annotated) -> tuple[str, int]:
     span, score = result.spans[mark.span], result.scores[mark.span]
     label = html.escape(span.label)
     shown = f' data-label="{label}"' if mark.first else ""
-    return (f'<mark class="span" style="--c:{label_color(span.label)};--h:{height + 1}" '
-            f'title="{label} {score:.2f}"{shown}>{inner}</mark>', height + 1)
+    kind = "span diff" if mark.span in emphasis else "span"
+    title = label if score is None else f"{label} {score:.2f}"
+    return (f'<mark class="{kind}" style="--c:{label_color(span.label)};--h:{height + 1}" '
+            f'title="{title}"{shown}>{inner}</mark>', height + 1)
