@@ -7,31 +7,24 @@ sentence, clause and action.
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from ..records import Span
 from .categories import GENERIC, OTHER, Categories
 
-# Characters that separate the items of an enumeration.
-SEPARATORS = frozenset("、，,/／;；|｜")
-# Words that join two items; longest first, so 以及 is not read as 及.
-CONJUNCTIONS = ("以及", "及其", "或者", "及", "和", "与", "或", "并")
-# Words that hold a conjunction or 等 without being one.
-PROTECTED = ("参与", "涉及", "及时", "和平", "与其", "或许", "等级", "等待", "等同", "等效", "合并", "并发",
-             "兼并", "相等", "平等", "同等", "中等", "初等", "高等", "头等", "等信息等")
+# The word lists, a data file: data/items.toml says what each is for.
+_WORDS = tomllib.loads((Path(__file__).parents[1] / "data" / "items.toml").read_text(encoding="utf-8"))
+SEPARATORS = frozenset(_WORDS["separators"])
+CONJUNCTIONS = tuple(_WORDS["conjunctions"])
+PROTECTED = tuple(_WORDS["protected"])
 OPEN, CLOSE = "（(【[", "）)】]"
-# Words that start an enumeration of examples, taken off an item's front.
-MARKERS = ("包括但不限于", "包括", "包含", "例如", "比如", "诸如", "譬如", "即", "含", "如", "e.g.", "eg.",
-           "以及", "及", "和", "或", "等")
-# Words that end an item and say the list goes on.
-TAILS = ("等等", "等", "之类", "……", "...", "…")
-# A parenthesis that starts so is no list of items (a definition, a condition, a form hint).
-NOT_ITEMS = ("以下简称", "以下统称", "简称", "下称", "统称", "下同", "如有", "如果", "如需", "如您", "如你",
-             "如适用", "如下", "如涉及", "若有", "若", "可选", "选填", "必填", "非必填", "可不填", "仅", "不",
-             "将", "您", "你", "我们", "具体", "详见", "参见", "见", "请", "注", "视", "根据")
-# Words inside a span that put a head before a list (设备信息：型号、版本 / 设备信息包括型号…).
-HEAD_ENDS = ("：", ":", "包括但不限于", "包括", "包含", "例如", "比如", "诸如")
+MARKERS = tuple(_WORDS["markers"])
+TAILS = tuple(_WORDS["tails"])
+NOT_ITEMS = tuple(_WORDS["not_items"])
+HEAD_ENDS = tuple(_WORDS["head_ends"])
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 
 
@@ -291,7 +284,7 @@ def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
 
 
 # Words that start with a one-character marker without being one (如有, 含义, 及时).
-NOT_MARKERS = NOT_ITEMS + PROTECTED + ("含义", "即时", "如何")
+NOT_MARKERS = NOT_ITEMS + PROTECTED + tuple(_WORDS["not_markers"])
 
 
 def _skip_markers(text: str, start: int, end: int) -> int:
