@@ -1,6 +1,6 @@
-"""Where `privspan annotate` writes its results: brackets, JSONL, HTML, or pre-annotations
-for Label Studio, doccano and Prodigy (each written by its module of `formats/`), to stdout
-or one file per input."""
+"""Where `privspan annotate` (and `privspan select`) write their results: brackets, JSONL,
+HTML, or pre-annotations for Label Studio, doccano and Prodigy (each written by its module
+of `formats/`), to stdout, one file per input, or one file for all."""
 from __future__ import annotations
 
 import sys
@@ -22,20 +22,23 @@ EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html",
 
 
 class Output:
-    """Where results go: stdout, or one file per input source in a folder.
+    """Where results go: stdout, one file per input source in a folder (`out_dir`), or
+    every result into one file (`out_file`).
 
-    `labels` go into Label Studio's labeling config (written into the folder), `tokenizer`
-    gives Prodigy's tokens and `model_version` names the model in Label Studio's predictions.
+    `labels` go into Label Studio's labeling config (written into the folder, or beside the
+    file), `tokenizer` gives Prodigy's tokens and `model_version` names the model in Label
+    Studio's predictions.
     """
 
     def __init__(self, fmt: str, out_dir: Optional[Path], say: Callable[[str], None],
                  verbose: bool = False, labels: Sequence[str] = LABELS,
                  tokenizer: Optional[Callable[[str], Doc]] = None,
-                 model_version: str = "privspan") -> None:
+                 model_version: str = "privspan", out_file: Optional[Path] = None) -> None:
         if fmt == "prodigy" and tokenizer is None:
             raise ValueError("Prodigy's tasks need a tokenizer")
         self.fmt = fmt
         self.out_dir = out_dir
+        self.out_file = out_file
         self.say = say
         self.verbose = verbose
         self.tokenizer = tokenizer
@@ -46,8 +49,9 @@ class Output:
         self.ends_line = True
         self.written = 0
         self.tasks: List[dict] = []  # Label Studio's, written as one JSON list when a file closes
-        if fmt == "labelstudio" and out_dir is not None:
-            config = out_dir / labelstudio.CONFIG_NAME
+        folder = out_file.parent if out_file is not None else out_dir
+        if fmt == "labelstudio" and folder is not None:
+            config = folder / labelstudio.CONFIG_NAME
             try:
                 config.write_text(labelstudio.label_config(labels), encoding="utf-8")
             except OSError as err:
@@ -90,11 +94,11 @@ class Output:
 
     def _open(self, doc: Text) -> Optional[TextIO]:
         self.ends_line = True
-        if self.out_dir is None:
+        if self.out_dir is None and self.out_file is None:
             stream: TextIO = sys.stdout
         else:
-            path = self._path(doc)
-            if doc.source != STDIN and path.resolve() == Path(doc.source).resolve():
+            path = self.out_file or self._path(doc)
+            if self.out_file is None and doc.source != STDIN and path.resolve() == Path(doc.source).resolve():
                 self.say(f"{doc.source}: error: the output {path} would overwrite the input; "
                          "choose another --out folder")
                 return None

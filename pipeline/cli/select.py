@@ -55,12 +55,13 @@ def run(args: argparse.Namespace) -> int:
     if not found:
         raise InputError("privspan select: error: no paragraphs in the pool")
     nlp = load_pipeline(args.model)
-    labels = list(span_categorizer(nlp).labels)
+    spancat = span_categorizer(nlp)
     scores = uncertainty(nlp, [p.text for p in found], args.band)
     chosen = choose(found, scores, args.n, args.per_policy)
-    results = drafts(nlp, [found[i] for i in chosen], args.out)
-    _write(args.format, results, Path(args.out), nlp, labels, args.model)
-    threshold = span_categorizer(nlp).cfg["threshold"]
+    if not _write(args.format, drafts(nlp, [found[i] for i in chosen], args.out), Path(args.out), nlp,
+                  list(spancat.labels), Path(args.model).name):
+        return 1
+    threshold = spancat.cfg["threshold"]
     top = [scores[i] for i in chosen]
     print(f"chose {len(chosen)} of {len(found)} paragraph(s) from {len({found[i].policy for i in chosen})} "
           f"of {len({p.policy for p in found})} policies (at most {cap(args.n, args.per_policy)} each); "
@@ -72,26 +73,25 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _write(fmt: str, results: list, out: Path, nlp, labels: list, model: str) -> None:
-    from ..formats import brackets, doccano, labelstudio, prodigy
-    from ..formats.jsonl import to_jsonl
+def _write(fmt: str, results: list, out: Path, nlp, labels: list, model_version: str) -> bool:
+    """The drafts into `out` as annotate writes them; False, after a line saying why, if not."""
+    from ..annotation.outputs import Output
 
-    if fmt == "labelstudio":
-        text = labelstudio.tasks_json(labelstudio.task(r.doc.doc_id, r.doc.text, r.spans, r.scores,
-                                                       Path(model).name) for r in results)
-    elif fmt == "brackets":
-        text = "".join(brackets.render(r.doc.text, r.spans, r.scores)[0] + "\n" for r in results)
-    elif fmt == "doccano":
-        text = "".join(doccano.record(r.doc.doc_id, r.doc.text, r.spans) + "\n" for r in results)
-    elif fmt == "prodigy":
-        text = "".join(prodigy.task(r.doc.doc_id, r.doc.text, r.spans, nlp.tokenizer) + "\n" for r in results)
-    else:
-        text = "".join(to_jsonl(r) + "\n" for r in results)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        if fmt == "labelstudio":
-            (out.parent / labelstudio.CONFIG_NAME).write_text(labelstudio.label_config(labels),
-                                                              encoding="utf-8")
     except OSError as err:
-        raise InputError(f"{err.filename or out}: error: cannot write ({err.strerror})") from None
+        raise InputError(f"{out.parent}: error: cannot make the output folder ({err.strerror})") from None
+    problems: list = []
+
+    def say(message: str) -> None:
+        problems.append(message)
+        print(message, file=sys.stderr)
+
+    output = Output(fmt, None, say, labels=labels, tokenizer=nlp.tokenizer, model_version=model_version,
+                    out_file=out)
+    try:
+        for result in results:
+            output.write(result)
+    finally:
+        output.close()
+    return not problems
