@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Callable, Dict, Optional
 
 from ..problems import InputError
-from ..records import Document, Span
-from ..schema import LabelScheme
+from ..records import Document
+from ..schema import SPANS_KEY, LabelScheme
 from . import bios, brackets, doccano, jsonl, labelstudio, prodigy
 from .tasks import Export, Record, Where, detect
 
@@ -32,25 +32,21 @@ def format_of(path: Path, content: str, fmt: str = "auto") -> Optional[str]:
     return "bios" if path.suffix.lower() in bios.SUFFIXES else detect(path, content)
 
 
-def read_docbin_export(path: Path, spans_key: str = "sc") -> Export:
+def read_docbin_export(path: Path, spans_key: str = SPANS_KEY) -> Export:
     """A `.spacy` file as documents, one per Doc (a paragraph of `privspan corpus`), named
     `doc_id:line` from its user_data, with the annotated offsets (`gold_chars`) when kept,
     else the Doc's spans. Raises InputError for an unreadable file."""
     from spacy.vocab import Vocab
 
-    from .docbin import read_docbin
+    from .docbin import gold_spans, read_docbin
 
     export = Export()
     for i, doc in enumerate(read_docbin(path, Vocab()), start=1):
         data = doc.user_data
         doc_id = str(data.get("id") or f"{data.get('doc_id', path.stem)}:{data.get('line', i)}")
-        if "gold_chars" in data:
-            spans = [(start, end, label) for start, end, label in data["gold_chars"]]
-        else:
-            spans = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, [])]
+        spans = gold_spans(doc, spans_key)
         export.read += len(spans)
-        export.records.append(Record(Document(doc_id, doc.text, sorted({Span(*s) for s in spans})),
-                                     Where(str(path), i).at))
+        export.records.append(Record(Document(doc_id, doc.text, sorted(set(spans))), Where(str(path), i).at))
     return export
 
 

@@ -24,7 +24,7 @@ from spacy.vocab import Vocab
 
 from ..problems import InputError
 from ..files import collect_files
-from ..formats.docbin import read_docbin
+from ..formats.docbin import gold_spans, read_docbin
 from ..gold.sources import Gathered, gather
 from ..records import Span, Unit, cut_at
 
@@ -206,17 +206,10 @@ def _docbin_units(path: Path, spans_key: str) -> Tuple[List[Unit], bool]:
     docs = read_docbin(path, Vocab())
     units = [
         Unit(str(doc.user_data.get("doc_id", path.stem)), int(doc.user_data.get("line", i)), doc.text,
-             _docbin_gold(doc, spans_key))
+             gold_spans(doc, spans_key))
         for i, doc in enumerate(docs, start=1)
     ]
     return units, any("gold_chars" not in doc.user_data for doc in docs)
-
-
-def _docbin_gold(doc, spans_key: str) -> List[Span]:
-    """The annotated character offsets when `privspan corpus` kept them, else the token spans."""
-    if "gold_chars" in doc.user_data:
-        return sorted(Span(start, end, label) for start, end, label in doc.user_data["gold_chars"])
-    return sorted(Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, []))
 
 
 def spans_component(nlp: Language) -> Tuple[str, List[str]]:

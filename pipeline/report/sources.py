@@ -11,7 +11,6 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 from ..files import collect_files, read_text
 from ..problems import InputError
 from ..records import Span
-from ..schema import SPANS_KEY
 
 SUFFIXES = (".jsonl", ".parquet", ".spacy", ".txt")
 
@@ -151,17 +150,13 @@ def _docbin(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
     by line breaks; spans from the annotated offsets (`gold_chars`) where the corpus kept them."""
     from spacy.vocab import Vocab
 
-    from ..formats.docbin import read_docbin
+    from ..formats.docbin import gold_spans, read_docbin
 
     groups: Dict[str, List[Tuple[int, str, List[Span]]]] = {}
     for n, doc in enumerate(read_docbin(file, Vocab())):
         data = doc.user_data
         doc_id = str(data.get("doc_id", f"{file.stem}:{n + 1}"))
-        if "gold_chars" in data:
-            spans = [Span(int(a), int(b), str(label)) for a, b, label in data["gold_chars"]]
-        else:
-            spans = [Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPANS_KEY, [])]
-        groups.setdefault(doc_id, []).append((int(data.get("line", n + 1)), doc.text, spans))
+        groups.setdefault(doc_id, []).append((int(data.get("line", n + 1)), doc.text, gold_spans(doc)))
     for doc_id, paragraphs in groups.items():
         pieces, spans, offset = [], [], 0
         for _, text, own in sorted(paragraphs, key=lambda p: p[0]):
