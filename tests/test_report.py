@@ -434,7 +434,7 @@ def test_a_parquet_file_broken_inside_is_one_line(tmp_path, capsys):
     code, out = run_report(tmp_path, str(shard), str(FIXTURE))
     assert code == 1
     errors = capsys.readouterr().err.strip().splitlines()
-    assert len(errors) == 1 and errors[0].startswith(f"{shard}: row group 0: error: not readable (")
+    assert len(errors) == 1 and errors[0].startswith(f"{shard}: rows 0-49: error: not readable (")
     assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
 
 

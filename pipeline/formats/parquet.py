@@ -4,7 +4,7 @@ per document: `id`, `text`, `spans` (a list of {start, end, label, score, text})
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, Optional
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -31,9 +31,30 @@ def read_texts(path: Path, fail: Callable[[str], None], start: int = 0,
                stop: Optional[int] = None) -> Iterator[Text]:
     """The documents of rows [start, stop) (0-based, as pandas and DuckDB count them).
 
-    A row without an id is one located message to `fail`; a null text reads as empty.
+    A row without an id, or a row group that cannot be read, is one located message to
+    `fail`; a null text reads as empty.
     """
     parquet = _open(path)
+    for first, table in _row_groups(parquet, path, ["id", "text"], fail, start, stop):
+        ids, texts = table.column("id").to_pylist(), table.column("text").to_pylist()
+        for row, (doc_id, text) in enumerate(zip(ids, texts), start=first):
+            if doc_id is None:
+                fail(f"{path}: row {row}: error: no id (null)")
+                continue
+            yield Text(str(path), f"{path}: row {row} (id {doc_id})", str(doc_id), text or "")
+
+
+def read_annotated(path: Path, fail: Callable[[str], None]) -> Iterator[Tuple[int, dict]]:
+    """The rows of an annotated shard as written here (`id`, `text`, `spans`), each with its
+    number; a row group that cannot be read is one located message to `fail`."""
+    parquet = _open(path, ("id", "text", "spans"), "an annotated Parquet shard")
+    for first, table in _row_groups(parquet, path, ["id", "text", "spans"], fail):
+        yield from enumerate(table.to_pylist(), start=first)
+
+
+def _row_groups(parquet: pq.ParquetFile, path: Path, columns: List[str], fail: Callable[[str], None],
+                start: int = 0, stop: Optional[int] = None) -> Iterator[Tuple[int, pa.Table]]:
+    """Rows [start, stop) a row group at a time: (the number of its first row, its columns)."""
     stop = parquet.metadata.num_rows if stop is None else stop
     first = 0  # the row where the current row group starts
     for group in range(parquet.metadata.num_row_groups):
@@ -41,18 +62,12 @@ def read_texts(path: Path, fail: Callable[[str], None], start: int = 0,
         if first + rows > start and first < stop:
             low, high = max(start - first, 0), min(stop - first, rows)
             try:
-                table = parquet.read_row_group(group, columns=["id", "text"])
+                table = parquet.read_row_group(group, columns=columns)
             except (OSError, pa.ArrowException) as err:
                 # Pages broken under a sound footer: these rows are lost, the file's others are not.
                 fail(f"{path}: rows {first + low}-{first + high - 1}: error: not readable ({_reason(err)})")
             else:
-                ids = table.column("id").slice(low, high - low).to_pylist()
-                texts = table.column("text").slice(low, high - low).to_pylist()
-                for row, (doc_id, text) in enumerate(zip(ids, texts), start=first + low):
-                    if doc_id is None:
-                        fail(f"{path}: row {row}: error: no id (null)")
-                        continue
-                    yield Text(str(path), f"{path}: row {row} (id {doc_id})", str(doc_id), text or "")
+                yield first + low, table.slice(low, high - low)
         first += rows
         if first >= stop:
             break
@@ -75,14 +90,15 @@ def write(path: Path, results: Iterable[Annotated], model: Dict[str, str]) -> No
             writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
 
 
-def _open(path: Path) -> pq.ParquetFile:
+def _open(path: Path, columns: Sequence[str] = ("id", "text"), what: str = "a Parquet input") -> pq.ParquetFile:
     try:
         parquet = pq.ParquetFile(str(path))
     except (OSError, pa.ArrowException) as err:
         raise InputError(f"{path}: error: not a readable Parquet file ({_reason(err)})") from None
     names = parquet.schema_arrow.names
-    if "id" not in names or "text" not in names:
-        raise InputError(f"{path}: error: a Parquet input needs \"id\" and \"text\" columns "
+    if not set(columns) <= set(names):
+        quoted = [f'"{column}"' for column in columns]
+        raise InputError(f"{path}: error: {what} needs {', '.join(quoted[:-1])} and {quoted[-1]} columns "
                          f"(it has {', '.join(names) or 'none'})")
     text_type = parquet.schema_arrow.field("text").type
     if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):

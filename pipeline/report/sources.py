@@ -115,34 +115,12 @@ def _jsonl(file: Path, content: str, fail: Callable[[str], None]) -> Iterator[Po
 
 
 def _parquet(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from ..formats.parquet import read_annotated
 
-    try:
-        parquet = pq.ParquetFile(str(file))
-    except (OSError, pa.ArrowException) as err:
-        raise InputError(f"{file}: error: not a readable Parquet file ({_reason(err)})") from None
-    names = parquet.schema_arrow.names
-    if not {"id", "text", "spans"} <= set(names):
-        raise InputError(f"{file}: error: an annotated Parquet shard needs \"id\", \"text\" and \"spans\" "
-                         f"columns (it has {', '.join(names) or 'none'})")
-    row = 0  # the first row of the group
-    for group in range(parquet.metadata.num_row_groups):
-        try:
-            table = parquet.read_row_group(group, columns=["id", "text", "spans"]).to_pylist()
-        except (OSError, pa.ArrowException) as err:
-            # a footer that reads does not vouch for the pages: a broken one costs its group only
-            fail(f"{file}: row group {group}: error: not readable ({_reason(err)})")
-            table = []
-        for n, record in enumerate(table):
-            policy = _checked(f"{file}: row {row + n}", record["id"], record["text"], record["spans"], fail)
-            if policy is not None:
-                yield policy
-        row += parquet.metadata.row_group(group).num_rows
-
-
-def _reason(err: Exception) -> str:
-    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+    for row, record in read_annotated(file, fail):
+        policy = _checked(f"{file}: row {row}", record["id"], record["text"], record["spans"], fail)
+        if policy is not None:
+            yield policy
 
 
 def _docbin(file: Path, fail: Callable[[str], None]) -> Iterator[Policy]:
