@@ -59,7 +59,6 @@ class Inputs:
 def read_documents(sources: Sequence[str], fmt: str, scheme: "LabelScheme") -> Tuple[List["Document"], bool]:
     """The documents of files and folders in any readable format (`.spacy` included), each
     problem on stderr as one located line; returns them and whether anything was bad."""
-    from ..files import collect_files
     from ..formats.readers import ALL_SUFFIXES, SUFFIXES, read_file
 
     suffixes = SUFFIXES.get(fmt, ALL_SUFFIXES + (".spacy",))

@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Sequence
 
 from .categories import GENERIC, OTHER, Categories, load
 from .items import Item, Options, items_of, outermost
-from .practices import COLLECT, KINDS, SHARE, Practices, Segments, Verbs, load_verbs
+from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 from .sources import Policy
 
 TOP_ITEMS = 30
@@ -27,7 +27,7 @@ class Found:
     policy: Policy
     entry: dict
     items: List[Item]
-    segments: Segments
+    practices: Practices
     sentences: List[List[int]] = field(default_factory=list)  # of each data item, in entry order
 
 
@@ -62,7 +62,7 @@ def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
     counts = Counter(row["category"] for row in data_items)
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
              "categories": {name: counts[name] for name in categories.names if counts[name]}}
-    return Found(policy, entry, items, practices.segments, list(sentences.values()))
+    return Found(policy, entry, items, practices, list(sentences.values()))
 
 
 def _head(item: Item, categories: Categories) -> Optional[str]:
@@ -166,10 +166,9 @@ def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
     for f in found:
         if not any(s.label in TRUTH for s in f.policy.spans):
             continue
-        practices = Practices(f.policy.text, f.policy.spans, verbs)
         for span in outermost(f.policy.spans):
             spans += 1
-            actions = [(a, k) for a, k in practices.at(span.start).actions if a.label in TRUTH]
+            actions = [(a, k) for a, k in f.practices.at(span.start).actions if a.label in TRUTH]
             with_action += bool(actions)
             kinds = {k for _, k in actions if k}
             if not kinds:

@@ -219,7 +219,7 @@ def _list(values: List[str], shown: int = 4) -> str:
 
 def _sentences(n: int, f: Found) -> str:
     text = f.policy.text
-    starts = f.segments.sentences
+    starts = f.practices.segments.sentences
     bounds = zip(starts, starts[1:] + [len(text)])
     return "".join(f'<span id="p{n}-s{j}">{_escape(text[a:b])}</span>' for j, (a, b) in enumerate(bounds))
 
