@@ -626,3 +626,87 @@ def test_a_lexicon_item_must_be_marked_data_in_enough_of_its_occurrences():
     assert build_lexicon(gold, load(), 2, min_marked=0.5).entries == ["MAC地址", "IMEI"]
     assert build_lexicon(gold, load(), 2, min_marked=0.6).entries == ["IMEI"]
     assert build_lexicon(gold, load(), 2, min_marked=0.7).entries == []
+
+
+# --- Lists: a tagger's item of a list grows over the list ---------------------------------
+
+def grown_texts(text: str, marked: List[str], others: Tuple[Tuple[str, str], ...] = ()) -> List[str]:
+    from pipeline.report.lists import grown
+
+    spans = [Span(text.index(m), text.index(m) + len(m), "DATA") for m in marked]
+    spans += [Span(text.index(m), text.index(m) + len(m), label) for m, label in others]
+    return [text[s.start:s.end] for s in grown(text, spans, load())]
+
+
+LIST = "为保障服务运行，我们会收集您的硬件型号、操作系统版本号、网络设备硬件地址（MAC）、IP地址、操作日志等信息。"
+WHOLE = "您的硬件型号、操作系统版本号、网络设备硬件地址（MAC）、IP地址、操作日志"
+
+
+@pytest.mark.parametrize("marked", ["IP地址", "MAC", "操作日志", "硬件型号"])
+def test_one_marked_item_of_a_list_grows_over_the_list(marked):
+    # from any item, one inside a parenthesis too; the verb before the first item (收集) and the
+    # summary after 等 stay out, and the clause before the list never comes in
+    assert grown_texts(LIST, [marked]) == [WHOLE if marked != "硬件型号" else WHOLE[2:]]
+    assert grown_texts(LIST, [marked], (("收集", "ACTION"),)) == grown_texts(LIST, [marked])
+
+
+def test_a_list_stops_at_a_neighbour_that_is_no_data_item_at_another_label_and_at_a_comma():
+    # 天气预报 is in no category of the table; the ACTION span 提供 is a wall; a comma ends the clause
+    assert grown_texts("收集手机号码、天气预报、邮箱地址。", ["邮箱地址"]) == []
+    assert grown_texts("收集手机号码、邮箱地址提供、IP地址。", ["手机号码"], (("提供", "ACTION"),)) == \
+        ["手机号码、邮箱地址"]
+    assert grown_texts("收集手机号码，邮箱地址。", ["手机号码"]) == []
+    # a conjunction joins clauses as often as items: it does not join here
+    assert grown_texts("收集手机号码和邮箱地址。", ["手机号码"]) == []
+
+
+def test_the_report_grows_a_taggers_lists_and_never_gold(tmp_path):
+    text = LIST
+    at = text.index("IP地址")
+    scored = {"id": "p", "text": text, "spans": [{"start": at, "end": at + 4, "label": "DATA", "score": 0.9}]}
+    gold = {"id": "p", "text": text, "spans": [{"start": at, "end": at + 4, "label": "DATA"}]}
+    shown = {}
+    for name, record, extra in [("tagger", scored, ()), ("tagger-off", scored, ("--no-lists",)),
+                                ("gold", gold, ())]:
+        source = tmp_path / f"{name}.jsonl"
+        source.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+        code, out = main(["report", str(source), "--out", str(tmp_path / name), *extra]), tmp_path / name
+        assert code == 0
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        shown[name] = [e["text"] for e in report["policies"][0]["data_items"]]
+    assert shown["tagger"] == ["硬件型号", "操作系统版本号", "网络设备硬件地址", "MAC", "IP地址", "操作日志"]
+    assert shown["tagger-off"] == shown["gold"] == ["IP地址"]
+
+
+def test_marked_only_scores_the_items_of_the_paragraphs_the_gold_marked(tmp_path, capsys):
+    # gold marks 手机号码 in the first paragraph and leaves the second unread
+    text = "我们收集手机号码、通话记录。\n目录：通话记录"
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "p", "text": text, "spans": [
+        {"start": 4, "end": 8, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    annotated = tmp_path / "annotated.jsonl"
+    annotated.write_text(json.dumps({"id": "p", "text": text, "spans": [
+        {"start": 4, "end": 13, "label": "DATA", "score": 0.9},
+        {"start": text.rindex("通话记录"), "end": len(text), "label": "DATA", "score": 0.9}]},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    lines = {}
+    for extra in [(), ("--marked-only",)]:
+        code, _ = run_report(tmp_path, str(annotated), extra=("--against", str(gold), *extra))
+        assert code == 0
+        lines[extra] = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("item recall"))
+    # 通话记录 occurs in both paragraphs, so it is scored either way; 手机号码 is right
+    assert lines[()].startswith("item recall 1.000 (micro 1.000), precision 0.500")
+    assert lines[("--marked-only",)] == lines[()]
+
+    # an item only in the unread paragraph counts without --marked-only, not with it (lists off:
+    # they would grow 手机号码 over 通话记录 in the first paragraph)
+    annotated.write_text(json.dumps({"id": "p", "text": text, "spans": [
+        {"start": 4, "end": 8, "label": "DATA", "score": 0.9},
+        {"start": text.rindex("通话记录"), "end": len(text), "label": "DATA", "score": 0.9}]},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    for extra, precision in [((), "0.500"), (("--marked-only",), "1.000")]:
+        code, _ = run_report(tmp_path, str(annotated), extra=("--against", str(gold), "--no-lists", *extra))
+        assert code == 0
+        assert f"precision {precision}" in capsys.readouterr().out
+    assert main(["report", str(annotated), "--out", str(tmp_path / "x"), "--marked-only"]) == 2
+    assert capsys.readouterr().err.strip() == "report: error: --marked-only scores against gold: give --against GOLD"

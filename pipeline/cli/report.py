@@ -32,10 +32,16 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--against", nargs="+", metavar="GOLD",
                         help="also score the report's items against gold of the same policies (item "
                              "recall and precision per policy; docs/report.md defines them)")
+    report.add_argument("--marked-only", action="store_true",
+                        help="with --against: score only the items in paragraphs where the gold marks a "
+                             "span (CA4P-483 annotated some paragraphs of each policy and left the rest)")
     report.add_argument("--no-split", action="store_true",
                         help="an item is a whole DATA span: enumerations are not split (for measuring)")
     report.add_argument("--no-parentheses", action="store_true",
                         help="the parenthesis after a DATA span is not read as its items (for measuring)")
+    report.add_argument("--no-lists", action="store_true",
+                        help="a tagger's DATA span (annotate's output) that is one item of a list does not "
+                             "take in the rest of the list (for measuring; gold is never grown)")
     report.add_argument("--min-score", type=float, metavar="X",
                         help="leave out spans that annotate scored below X (inputs with scores only)")
     report.add_argument("--lexicon", nargs="+", metavar="GOLD",
@@ -64,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
         failures.append(message)
         print(message, file=sys.stderr)
 
+    if args.marked_only and not args.against:
+        print("report: error: --marked-only scores against gold: give --against GOLD", file=sys.stderr)
+        return 2
     policies = read_policies(args.inputs, fail, args.labels)
     if not policies:
         # An empty report would hide that nothing was read; the inputs' own errors say why.
@@ -82,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
         policies = with_lexicon(policies, lexicon)
         print(f"lexicon: {counted(len(lexicon.entries), 'item')}; "
               f"{counted(sum(len(p.spans) for p in policies) - before, 'DATA span')} added")
+    if not args.no_lists:
+        from ..report.lists import with_lists
+
+        policies = with_lists(policies, categories)
     options = Options(split=not args.no_split, parentheses=not args.no_parentheses)
     report, found = build(policies, categories, options=options)
     out = Path(args.out)
@@ -110,10 +123,13 @@ def run(args: argparse.Namespace) -> int:
               f"{check['right']} ({_pct(check['right_share'])}); {check['pairs_right']} of {check['actions']} "
               f"(DATA, ACTION) pairs right ({_pct(check['pairs_right_share'])})")
     if args.against:
-        from ..measure.items import score
+        from ..measure.items import in_marked, score
 
         gold = read_policies(args.against, fail, "project")
-        items = {p["id"]: [e["text"] for e in p["data_items"]] for p in report["policies"]}
+        if args.marked_only:
+            items = in_marked(((f.policy.id, f.policy.text, f.entry["data_items"]) for f in found), gold)
+        else:
+            items = {p["id"]: [e["text"] for e in p["data_items"]] for p in report["policies"]}
         print(score(items, gold, categories).line())
     print(f"wrote {', '.join(str(out / name) for name in OUTPUTS)} in {time.perf_counter() - began:.1f} s")
     return 1 if failures else 0

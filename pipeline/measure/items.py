@@ -11,11 +11,16 @@ leading 您的/上述…). The gold items are always read with every step of ite
 Both are averaged over the policies that have gold items (macro), and also pooled over all
 items (micro). A report policy with no gold is left out and counted; a gold policy missing from
 the report counts with an empty report (recall 0).
+
+`in_marked`: the report's items that occur in a paragraph where the gold marks a span. CA4P-483's
+annotators marked the statements of a practice in some paragraphs of a policy and left the rest
+unread, so an item elsewhere (通话记录 in a paragraph nobody annotated) is neither right nor
+wrong by that gold; the tagger's own span scores are taken on the marked paragraphs alone too.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Sequence
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 from ..report.categories import GENERIC, Categories
 from ..report.items import Options, items_of, outermost
@@ -90,3 +95,29 @@ def score(report: Dict[str, List[str]], gold: Sequence[Policy], categories: Cate
     scores.micro_recall = scores.found / scores.gold_items if scores.gold_items else 0.0
     scores.micro_precision = scores.correct / scores.report_items if scores.report_items else 0.0
     return scores
+
+
+def in_marked(report: Iterable[Tuple[str, str, List[dict]]], gold: Sequence[Policy]) -> Dict[str, List[str]]:
+    """`report`: (policy id, its text, its `data_items`); the texts of the items with an
+    occurrence in a paragraph (a line, compared with whitespace removed) that holds a gold span
+    of the same policy."""
+    marked = {p.id: _marked_paragraphs(p) for p in gold}
+    kept: Dict[str, List[str]] = {}
+    for policy_id, text, items in report:
+        paragraphs = marked.get(policy_id, set())
+        kept[policy_id] = [item["text"] for item in items
+                           if any(_squeezed(_line(text, start)) in paragraphs for start, _ in item["at"])]
+    return kept
+
+
+def _marked_paragraphs(policy: Policy) -> Set[str]:
+    return {_squeezed(_line(policy.text, span.start)) for span in policy.spans}
+
+
+def _line(text: str, at: int) -> str:
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1:end if end != -1 else len(text)]
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())

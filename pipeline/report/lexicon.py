@@ -90,4 +90,4 @@ def _compile(entries: List[str]) -> "re.Pattern[str] | None":
 
 
 def with_lexicon(policies: Sequence[Policy], lexicon: Lexicon) -> List[Policy]:
-    return [Policy(p.id, p.text, sorted(p.spans + lexicon.spans(p.text, p.spans))) for p in policies]
+    return [Policy(p.id, p.text, sorted(p.spans + lexicon.spans(p.text, p.spans)), p.scores) for p in policies]

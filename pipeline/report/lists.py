@@ -1,0 +1,172 @@
+"""A DATA span that is one item of an enumeration takes in the whole enumeration.
+
+The tagger often marks one or two items of a long list (`硬件型号、操作系统版本号、网络设备硬件地址
+（MAC）、IP地址` with only `MAC` marked) where the gold marks the list. Here a DATA span whose
+neighbour across a list separator (`、`, `/`) is a data item grows over it, and on, until the
+clause ends, a span of another label begins, or a neighbour is not a data item: longer than
+an item, or in no category of the table (data/categories.toml). The report then splits the
+grown span into its items as it splits any other (items.py).
+
+Conjunctions (和, 及, 与) do not join here: they join clauses and phrases as often as items
+(与您的账户信息有关), and on CA4P-483's dev policies letting them join halved the share of
+right items among the ones added (docs/report.md).
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from ..records import Span
+from .categories import GENERIC, OTHER, Categories
+from .items import CLOSE, MARKERS, OPEN, _closing, _item, _trim
+from .practices import load_verbs, role
+from .sources import Policy
+
+# Characters that end a clause: a list never runs across one.
+CLAUSE_ENDS = "，,。；;：:！!？?\n"
+LIST_SEPARATORS = "、/／"
+LONGEST_ITEM = 16  # characters; a longer stretch is a phrase, not an item
+SPACE = " \t\u3000"
+
+
+def with_lists(policies: Sequence[Policy], categories: Categories) -> List[Policy]:
+    """The policies, a tagger's (those with scores) with their list-items' DATA spans grown;
+    gold stays as its annotators marked it."""
+    return [p if p.scores is None else
+            Policy(p.id, p.text, sorted(set(p.spans) | set(grown(p.text, p.spans, categories))), p.scores)
+            for p in policies]
+
+
+def grown(text: str, spans: Sequence[Span], categories: Categories) -> List[Span]:
+    """A DATA span over the whole list for each DATA span of `spans` that is an item of one."""
+    walls = [(s.start, s.end) for s in spans if role(s.label) != "DATA"]
+    found = []
+    for span in spans:
+        if role(span.label) != "DATA":
+            continue
+        left = max([b for a, b in walls if b <= span.start] + [_clause_start(text, span.start)])
+        right = min([a for a, b in walls if a >= span.end] + [_clause_end(text, span.end)])
+        start, end = _with_head(text, span.start, span.end, left, right, categories)
+        while (step := _before(text, start, left, categories)) is not None:
+            start = step
+        while (step := _after(text, end, right, categories)) is not None:
+            end = step
+        if (start, end) != (span.start, span.end):
+            found.append(Span(start, end, span.label))
+    return found
+
+
+def _with_head(text: str, start: int, end: int, left: int, right: int,
+               categories: Categories) -> Tuple[int, int]:
+    """A span inside a parenthesis (`MAC` in `网络设备硬件地址（MAC）`) stands for the head and its
+    parenthesis, so that the list around them can be found."""
+    open_at = start - 1
+    while open_at > left and text[open_at] in SPACE:
+        open_at -= 1
+    if open_at < left or text[open_at] not in OPEN:
+        return start, end
+    close = _closing(text, open_at, right)
+    if close is None or close < end:
+        return start, end
+    begin = _stretch_start(text, open_at, left)
+    if not _an_item(text, begin, open_at, categories):
+        return start, end
+    return _trim(text, begin, open_at)[0], close + 1
+
+
+def _before(text: str, start: int, left: int, categories: Categories) -> Optional[int]:
+    """Where the item before `start` begins, if a list separator joins it to `start`."""
+    at = start
+    while at > left and text[at - 1] in SPACE:
+        at -= 1
+    if at <= left or text[at - 1] not in LIST_SEPARATORS:
+        return None
+    joint = at - 1
+    at = joint
+    if at > left and text[at - 1] in CLOSE:  # the item's own parenthesis comes with it
+        opened = _opening(text, at - 1, left)
+        if opened is None:
+            return None
+        at = opened
+    begin = _stretch_start(text, at, left)
+    if not _an_item(text, begin, joint, categories):
+        return None
+    return _trim(text, begin, joint)[0]
+
+
+def _after(text: str, end: int, right: int, categories: Categories) -> Optional[int]:
+    """Where the item after `end` ends, if a list separator joins it to `end`."""
+    at = end
+    while at < right and text[at] in SPACE:
+        at += 1
+    if at < right and text[at] in OPEN:  # the span's own parenthesis comes with it
+        close = _closing(text, at, right)
+        if close is None:
+            return None
+        at = close + 1
+    if at >= right or text[at] not in LIST_SEPARATORS:
+        return None
+    joint = at = at + 1
+    depth = 0
+    while at < right:
+        char = text[at]
+        if char in OPEN:
+            depth += 1
+        elif char in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and (char in LIST_SEPARATORS or char == "等"):
+            break
+        at += 1
+    if depth or not _an_item(text, joint, at, categories):
+        return None
+    return _trim(text, joint, at)[1]
+
+
+def _an_item(text: str, start: int, end: int, categories: Categories) -> bool:
+    """Whether text[start:end] is short and a data item of a category of the table."""
+    start, end = _trim(text, start, end)
+    if start >= end or end - start > LONGEST_ITEM:
+        return False
+    item = _item(text, start, end, None, -1)
+    return item is not None and categories.assign(item.text)[0] not in (GENERIC, OTHER)
+
+
+def _stretch_start(text: str, at: int, left: int) -> int:
+    """Where the first item of a list begins, going back from `at`: past the previous list
+    separator, else past the last enumeration marker (包括, 例如 …) and the last verb of the
+    clause (我们会收集您的硬件型号)."""
+    begin = at
+    while begin > left and text[begin - 1] not in LIST_SEPARATORS:
+        begin -= 1
+    if begin > left:
+        return begin
+    for marker in MARKERS:
+        if len(marker) > 1 and (found := text.rfind(marker, begin, at)) != -1:
+            begin = max(begin, found + len(marker))
+    verb = load_verbs().verb(text[begin:at])
+    if verb is not None:
+        begin += text[begin:at].rfind(verb) + len(verb)
+    return begin
+
+
+def _clause_start(text: str, at: int) -> int:
+    while at > 0 and text[at - 1] not in CLAUSE_ENDS:
+        at -= 1
+    return at
+
+
+def _clause_end(text: str, at: int) -> int:
+    while at < len(text) and text[at] not in CLAUSE_ENDS:
+        at += 1
+    return at
+
+
+def _opening(text: str, close_at: int, limit: int) -> Optional[int]:
+    depth = 0
+    for i in range(close_at, limit - 1, -1):
+        if text[i] in CLOSE:
+            depth += 1
+        elif text[i] in OPEN:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
