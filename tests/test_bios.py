@@ -167,3 +167,43 @@ def test_convert_reads_bios_files_into_any_format(tmp_path, capsys):
     assert capsys.readouterr().out == "(我们)[收集]您的<手机号>\n"
     assert main(["convert", str(path), "--from", "bios", "--to", "jsonl", "--labels", "ca4p"]) == 0
     assert '"label": "COLLECT"' in capsys.readouterr().out
+
+
+def test_the_paper_workflow_trains_on_a_quarter_apart_from_its_dev_and_never_on_test(ca4p_dir: Path, tmp_path):
+    """weasel's corpus-paper step, run as project.yml has it: the training folder holds the pool
+    and three copies of three quarters of the authors' dev file; the last quarter (early stopping,
+    threshold) and every test sentence are in none of its files."""
+    import shutil
+    import subprocess
+    import sys
+
+    import srsly
+
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(root / "project.yml", project / "project.yml")
+    result = subprocess.run([sys.executable, "-m", "weasel", "run", "corpus-paper", str(project),
+                             "--vars.ca4p", str(ca4p_dir)], capture_output=True, text=True, cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    vocab = blank_pipeline().vocab
+    squeeze = "".join
+
+    def texts(path: Path) -> list:
+        return [squeeze(doc.text.split()) for doc in DocBin().from_disk(path).get_docs(vocab)]
+
+    train = project / "corpus" / "paper" / "train"
+    assert sorted(p.name for p in train.iterdir()) == [
+        "authors-1.spacy", "authors-2.spacy", "authors-3.spacy", "train.spacy"]
+    authors, held_out = (texts(project / "corpus" / "paper" / "authors" / f"{n}.spacy") for n in ("train", "dev"))
+    assert (len(authors), len(held_out)) == (1544, 515)
+    assert all(texts(train / f"authors-{n}.spacy") == authors for n in (1, 2, 3))
+    pool = "\n".join(texts(train / "train.spacy"))
+    test = {squeeze(u.text.split()) for u in read_bios(ca4p_dir / "train_dev_test" / "test.char.bios").units}
+    looked_for = [s for s in test | set(held_out) if len(s) >= 8]
+    assert not [s for s in looked_for if s in pool]
+    # the split is by sentence: a held-out sentence is in the training quarter only where the
+    # authors' file repeats it (a sentence of several policies)
+    dev_file = [squeeze(u.text.split()) for u in read_bios(ca4p_dir / "train_dev_test" / "dev.char.bios").units]
+    assert all(dev_file.count(s) >= 2 for s in set(authors) & set(held_out))
+    assert srsly.read_yaml(project / "project.yml")["workflows"]["paper"][0] == "corpus-paper"
