@@ -710,3 +710,11 @@ def test_marked_only_scores_the_items_of_the_paragraphs_the_gold_marked(tmp_path
         assert f"precision {precision}" in capsys.readouterr().out
     assert main(["report", str(annotated), "--out", str(tmp_path / "x"), "--marked-only"]) == 2
     assert capsys.readouterr().err.strip() == "report: error: --marked-only scores against gold: give --against GOLD"
+
+
+def test_a_list_in_a_parenthesis_ends_at_its_bracket_and_the_last_item_at_a_list_end():
+    text = "转化为文字类个人信息（姓名、性别、身份证号、地址）保存。"
+    assert grown_texts(text, ["姓名"]) == ["姓名、性别、身份证号、地址"]
+    assert grown_texts(text, ["地址"]) == ["姓名、性别、身份证号、地址"]
+    # data/items.toml's list_ends: 在内 ends the last item (IP地址, not IP地址在内的日志信息)
+    assert grown_texts("收集包括手机号码、IP地址在内的日志信息用于统计。", ["手机号码"]) == ["手机号码、IP地址"]

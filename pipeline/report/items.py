@@ -25,6 +25,7 @@ MARKERS = tuple(_WORDS["markers"])
 TAILS = tuple(_WORDS["tails"])
 NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
+LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a grown list ends
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 
 

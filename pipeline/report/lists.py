@@ -17,7 +17,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..records import Span
 from .categories import GENERIC, OTHER, Categories
-from .items import CLOSE, MARKERS, OPEN, _closing, _item, _trim
+from .items import CLOSE, LIST_ENDS, MARKERS, OPEN, _closing, _item, _trim
 from .practices import load_verbs, role
 from .sources import Policy
 
@@ -65,8 +65,8 @@ def _with_head(text: str, start: int, end: int, left: int, right: int,
     if open_at < left or text[open_at] not in OPEN:
         return start, end
     close = _closing(text, open_at, right)
-    if close is None or close < end:
-        return start, end
+    if close is None or close < end or any(c in LIST_SEPARATORS for c in text[open_at:close]):
+        return start, end  # not an alias in brackets but an item of the list inside them
     begin = _stretch_start(text, open_at, left)
     if not _an_item(text, begin, open_at, categories):
         return start, end
@@ -112,8 +112,10 @@ def _after(text: str, end: int, right: int, categories: Categories) -> Optional[
         if char in OPEN:
             depth += 1
         elif char in CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0 and (char in LIST_SEPARATORS or char == "等"):
+            if depth == 0:  # the list sits in a parenthesis, and this closes it
+                break
+            depth -= 1
+        elif depth == 0 and (char in LIST_SEPARATORS or char == "等" or text.startswith(LIST_ENDS, at)):
             break
         at += 1
     if depth or not _an_item(text, joint, at, categories):
@@ -134,8 +136,14 @@ def _stretch_start(text: str, at: int, left: int) -> int:
     """Where the first item of a list begins, going back from `at`: past the previous list
     separator, else past the last enumeration marker (包括, 例如 …) and the last verb of the
     clause (我们会收集您的硬件型号)."""
-    begin = at
+    begin, depth = at, 0
     while begin > left and text[begin - 1] not in LIST_SEPARATORS:
+        if text[begin - 1] in CLOSE:
+            depth += 1
+        elif text[begin - 1] in OPEN:
+            if depth == 0:  # the list sits in a parenthesis, and this opens it
+                return begin
+            depth -= 1
         begin -= 1
     if begin > left:
         return begin
