@@ -262,11 +262,21 @@ def _head_end(text: str, start: int, end: int) -> Optional[Tuple[int, int]]:
 
 
 def _closing(text: str, open_at: int, limit: int) -> Optional[int]:
+    """Where the bracket opened at `open_at` closes, looking up to `limit`, or None."""
+    return _partner(text, range(open_at, limit), OPEN, CLOSE)
+
+
+def _opening(text: str, close_at: int, limit: int) -> Optional[int]:
+    """Where the bracket closed at `close_at` opens, looking back to `limit`, or None."""
+    return _partner(text, range(close_at, limit - 1, -1), CLOSE, OPEN)
+
+
+def _partner(text: str, walk: range, deeper: str, shallower: str) -> Optional[int]:
     depth = 0
-    for i in range(open_at, limit):
-        if text[i] in OPEN:
+    for i in walk:
+        if text[i] in deeper:
             depth += 1
-        elif text[i] in CLOSE:
+        elif text[i] in shallower:
             depth -= 1
             if depth == 0:
                 return i

@@ -17,7 +17,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..records import Span
 from .categories import GENERIC, OTHER, Categories
-from .items import CLOSE, LIST_ENDS, MARKERS, OPEN, _closing, _item, _trim
+from .items import CLOSE, LIST_ENDS, MARKERS, OPEN, _closing, _item, _opening, _trim
 from .practices import load_verbs, role
 from .sources import Policy
 
@@ -167,14 +167,3 @@ def _clause_end(text: str, at: int) -> int:
         at += 1
     return at
 
-
-def _opening(text: str, close_at: int, limit: int) -> Optional[int]:
-    depth = 0
-    for i in range(close_at, limit - 1, -1):
-        if text[i] in CLOSE:
-            depth += 1
-        elif text[i] in OPEN:
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
