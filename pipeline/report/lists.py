@@ -18,11 +18,9 @@ from typing import List, Optional, Sequence, Tuple
 from ..records import Span
 from .categories import GENERIC, OTHER, Categories
 from .items import CLOSE, LIST_ENDS, MARKERS, OPEN, _closing, _item, _opening, _trim
-from .practices import load_verbs, role
+from .practices import CLAUSE_ENDS, load_verbs, role  # a list never runs across a clause end
 from .sources import Policy
 
-# Characters that end a clause: a list never runs across one.
-CLAUSE_ENDS = "，,。；;：:！!？?\n"
 LIST_SEPARATORS = "、/／"
 LONGEST_ITEM = 16  # characters; a longer stretch is a phrase, not an item
 SPACE = " \t\u3000"
