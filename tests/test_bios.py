@@ -169,6 +169,39 @@ def test_convert_reads_bios_files_into_any_format(tmp_path, capsys):
     assert '"label": "COLLECT"' in capsys.readouterr().out
 
 
+def test_unannotated_units_drawn_as_negatives_by_length_and_seed():
+    from pipeline.gold.corpus import drop_unannotated
+
+    annotated = [Unit("p", 1, "我们收集您的手机号", [Span(6, 9, "DATA")])]
+    empty = [Unit("p", n, "第三方" * n) for n in range(2, 12)]
+    units = empty[:5] + annotated + empty[5:]
+    assert drop_unannotated(units) == (annotated, 10)
+    kept, left_out = drop_unannotated(units, 1.0, seed=0)
+    drawn = [u for u in kept if not u.spans]
+    # drawn until their text is at least as long as the annotated text (9 characters), no
+    # further: one unit unless the first drawn is the only shorter one (6 characters)
+    assert sum(len(u.text) for u in drawn) >= 9
+    assert len(drawn) == 1 or sorted(len(u.text) for u in drawn)[:1] == [6] and len(drawn) == 2
+    assert left_out == 10 - len(drawn) and annotated[0] in kept
+    # the order read in is kept, and the draw depends on the seed, not on that order
+    assert kept == [u for u in units if u in kept]
+    assert drop_unannotated(list(reversed(units)), 1.0, seed=0)[0] == list(reversed(kept))
+    assert len(drop_unannotated(units, 100.0)[0]) == len(units)
+
+
+def test_corpus_unannotated_keeps_negatives_and_says_how_many(tmp_path, capsys):
+    source = tmp_path / "p.txt"
+    source.write_text("(我们)[收集]<姓名>\n" + "".join(f"第{n}条与本政策无关。\n" for n in range(20)),
+                      encoding="utf-8")
+    code = main(["corpus", str(source), "--unannotated", "2", "--dev", "0", "--out", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 0
+    # 6 annotated characters (我们收集姓名), so 12 to draw: one negative of 10 falls short, two reach it
+    assert "units: train 3; 18 unit(s) without gold spans left out, 2 kept as negatives (--unannotated)" in out
+    docs = list(DocBin().from_disk(tmp_path / "c" / "train.spacy").get_docs(blank_pipeline().vocab))
+    assert [len(d.spans["sc"]) for d in docs].count(0) == 2
+
+
 def test_the_paper_workflow_trains_on_a_quarter_apart_from_its_dev_and_never_on_test(ca4p_dir: Path, tmp_path):
     """weasel's corpus-paper step, run as project.yml has it: the training folder holds the pool
     and three copies of three quarters of the authors' dev file; the last quarter (early stopping,

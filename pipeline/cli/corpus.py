@@ -43,10 +43,15 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                              "number or a lone quote mark identifies no paragraph")
     corpus.add_argument("--cut-at", metavar="CHARS",
                         help="cut every gold span at these characters into its pieces (the "
-                             "authors' BIO files never let a span run across 、，；：（）)")
-    corpus.add_argument("--all-units", action="store_true",
-                        help="keep units without gold spans too, for a file whose every sentence was "
-                             "annotated (the authors' BIO files); by default they are left out")
+                             "authors' BIO files never let a span run across 、，；：（）/“”》 and a few more)")
+    unannotated = corpus.add_mutually_exclusive_group()
+    unannotated.add_argument("--all-units", action="store_true",
+                             help="keep units without gold spans too, for a file whose every sentence "
+                                  "was annotated (the authors' BIO files); by default they are left out")
+    unannotated.add_argument("--unannotated", type=float, default=0.0, metavar="RATIO",
+                             help="keep units without gold spans drawn at random (--seed) until their "
+                                  "text is RATIO times as long as the annotated units' text: negatives "
+                                  "for a model scored on every sentence of a file")
     corpus.add_argument("--whole", metavar="NAME",
                         help="write every unit to NAME.spacy, unsplit (for a given dev or test file)")
     corpus.add_argument("--skip-missing", action="store_true",
@@ -75,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     if args.leave_out:
         gathered.units, left_out = _leave_out(gathered.units, args)
         gathered.dropped["in a --leave-out text"] += sum(len(u.spans) for u in left_out)
-    units, unannotated = (gathered.units, 0) if args.all_units else drop_unannotated(gathered.units)
+    units, unannotated = ((gathered.units, 0) if args.all_units
+                          else drop_unannotated(gathered.units, args.unannotated, args.seed))
     if not units:
         print("privspan corpus: error: no annotated units in the sources", file=sys.stderr)
         return 1
@@ -105,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {report.documents} document(s) are far too few for a useful model: a model "
               "trained on this corpus is a demo")
     print("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
-          + f"; {unannotated} unit(s) without gold spans left out")
+          + f"; {unannotated} unit(s) without gold spans left out"
+          + (f", {sum(not u.spans for u in units)} kept as negatives (--unannotated)" if args.unannotated else ""))
     print(f"spans written: {written} ({label_counts(report.spans, labels)})")
     print(f"misaligned with tokens: expanded to token edges {sum(align.expanded.values())} "
           f"({label_counts(align.expanded, labels)}), dropped {sum(align.dropped.values())}")

@@ -92,13 +92,27 @@ def training_texts(units: List[Unit], split: Split) -> Iterator[str]:
             yield unit.text
 
 
-def drop_unannotated(units: List[Unit]) -> Tuple[List[Unit], int]:
-    """Keep only units that hold gold spans.
+def drop_unannotated(units: List[Unit], keep: float = 0.0, seed: int = 0) -> Tuple[List[Unit], int]:
+    """Keep the units that hold gold spans, and (`keep` > 0) units without spans drawn at
+    random until their text is `keep` times as long as the annotated units' text.
 
     Annotators of CA4P-483 (and of the seed) marked data-access sentences only: a unit
-    without spans is no proof that it has none, so it is kept out of training and scoring.
+    without spans is no proof that it has none, so by default it is kept out of training
+    and scoring. Gold whose unannotated text is mostly empty in the convention a model is
+    scored in (the authors' BIO files) can want some of them back as negatives.
     """
-    kept = [u for u in units if u.spans]
+    drawn: Set[int] = set()
+    if keep > 0:
+        # sorted first, so that the draw does not depend on the order the units were read in
+        empty = sorted((u for u in units if not u.spans), key=lambda u: u.id)
+        random.Random(seed).shuffle(empty)
+        budget, length = keep * sum(len(u.text) for u in units if u.spans), 0
+        for unit in empty:
+            if length >= budget:
+                break
+            drawn.add(id(unit))
+            length += len(unit.text)
+    kept = [u for u in units if u.spans or id(u) in drawn]
     return kept, len(units) - len(kept)
 
 
