@@ -200,6 +200,9 @@ def test_corpus_unannotated_keeps_negatives_and_says_how_many(tmp_path, capsys):
     assert "units: train 3; 18 unit(s) without gold spans left out, 2 kept as negatives (--unannotated)" in out
     docs = list(DocBin().from_disk(tmp_path / "c" / "train.spacy").get_docs(blank_pipeline().vocab))
     assert [len(d.spans["sc"]) for d in docs].count(0) == 2
+    assert main(["corpus", str(source), "--unannotated", "-1", "--out", str(tmp_path / "d")]) == 2
+    assert capsys.readouterr().err == "privspan corpus: error: --unannotated -1.0: a ratio of 0 or more\n"
+    assert not (tmp_path / "d").exists()
 
 
 def test_the_paper_workflow_trains_on_a_quarter_apart_from_its_dev_and_never_on_test(ca4p_dir: Path, tmp_path):

@@ -64,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
                                write_corpus)
     from ..gold.docs import blank_pipeline
 
+    if args.unannotated < 0:
+        print(f"privspan corpus: error: --unannotated {args.unannotated}: a ratio of 0 or more",
+              file=sys.stderr)
+        return 2
     started = time.perf_counter()
     sources = args.sources
     if args.skip_missing:
