@@ -242,14 +242,4 @@ def test_the_paper_workflow_trains_on_a_quarter_apart_from_its_dev_and_never_on_
     # authors' file repeats it (a sentence of several policies)
     dev_file = [squeeze(u.text.split()) for u in read_bios(ca4p_dir / "train_dev_test" / "dev.char.bios").units]
     assert all(dev_file.count(s) >= 2 for s in set(authors) & set(held_out))
-    config = srsly.read_yaml(project / "project.yml")
-    assert config["workflows"]["paper"][0] == "corpus-paper"
-    # The gold is aligned to the tokens that train-paper's tokenizer (its overrides) makes.
-    [train_command] = next(c["script"] for c in config["commands"] if c["name"] == "train-paper")
-    words = train_command.split()
-    overrides = {words[i][len("--nlp.tokenizer."):]: words[i + 1] == "true"
-                 for i in range(len(words)) if words[i].startswith("--nlp.tokenizer.")}
-    make_doc = blank_pipeline(**overrides).make_doc
-    for path in (train / "train.spacy", project / "corpus" / "paper" / "authors" / "dev.spacy"):
-        docs = list(DocBin().from_disk(path).get_docs(vocab))
-        assert all([t.text for t in doc] == [t.text for t in make_doc(doc.text)] for doc in docs)
+    assert srsly.read_yaml(project / "project.yml")["workflows"]["paper"][0] == "corpus-paper"

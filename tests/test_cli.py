@@ -181,21 +181,6 @@ def test_corpus_counts_misaligned_spans(tmp_path, capsys):
     assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("提供", "ACTION"), ("手机号码", "DATA")]
 
 
-def test_corpus_split_mixed_aligns_spans_at_script_changes(tmp_path, capsys):
-    # jieba keeps IP地址 whole; the authors' files mark IP and 地址 as two DATA spans.
-    path = tmp_path / "m.txt"
-    path.write_text("[收集]<IP><地址>", encoding="utf-8")
-    args = ("corpus", path, "--dev", "0")
-    code, out, _ = run(capsys, *args, "--out", tmp_path / "plain")
-    assert code == 0 and "expanded to token edges 2 " in out
-    code, out, _ = run(capsys, *args, "--out", tmp_path / "split", "--split-mixed")
-    assert code == 0 and "expanded to token edges 0 " in out
-    [doc] = DocBin().from_disk(tmp_path / "split" / "train.spacy").get_docs(blank_pipeline().vocab)
-    assert [t.text for t in doc] == ["收集", "IP", "地址"]
-    assert [(s.text, s.label_) for s in doc.spans["sc"]] == [
-        ("收集", "ACTION"), ("IP", "DATA"), ("地址", "DATA")]
-
-
 def test_corpus_strict_leaves_out_files_with_errors(tmp_path, capsys):
     (tmp_path / "bad.txt").write_text("<a>[b", encoding="utf-8")
     (tmp_path / "good.txt").write_text("<a>\n<b>", encoding="utf-8")

@@ -115,39 +115,6 @@ def test_any_text_round_trips(nlp, custom_nlp, text, hmm):
     assert all(t.text for t in doc)
 
 
-@settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)),
-                                       st.sampled_from(list("地址IPSDKBuglyio1.-_ \n"))), max_size=40))
-def test_split_mixed_round_trips(text):
-    tok = JiebaTokenizer(Vocab(), split_mixed=True)
-    doc = tok(text)
-    assert "".join(t.text_with_ws for t in doc) == text
-    assert all(t.text for t in doc)
-    # Splitting only adds token edges: every edge of the plain segmentation stays.
-    plain = JiebaTokenizer(Vocab())(text)
-    assert {t.idx for t in plain} <= {t.idx for t in doc}
-
-
-def test_split_mixed_splits_where_a_space_would_be():
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {**TOKENIZER_CFG, "split_mixed": True}}})
-    assert texts(nlp("收集IP地址")) == ["收集", "IP", "地址"]
-    assert texts(nlp("腾讯的BuglySDK")) == ["腾讯", "的", "Bugly", "SDK"]
-    assert texts(nlp("HMSCore和androidID")) == ["HMS", "Core", "和", "android", "ID"]
-    assert texts(nlp("GB/T35273第1.1条")) == ["GB", "/", "T", "35273", "第", "1", ".", "1", "条"]
-    assert texts(nlp("IMEI")) == ["IMEI"]
-    assert texts(spacy.blank("zh", config={"nlp": {"tokenizer": TOKENIZER_CFG}})("收集IP地址")) == [
-        "收集", "IP地址"]
-
-
-def test_split_mixed_is_saved(tmp_path):
-    tok = JiebaTokenizer(Vocab(), split_mixed=True)
-    assert JiebaTokenizer(Vocab()).from_bytes(tok.to_bytes()).split_mixed is True
-    # A pipeline saved before the setting existed keeps jieba's words whole.
-    old = JiebaTokenizer(Vocab())
-    old._set_config({"hmm": True, "user_words": []})
-    assert old.split_mixed is False
-
-
 def test_hmm_setting_is_used(custom_nlp):
     assert custom_nlp.tokenizer.hmm is False
     assert texts(custom_nlp("快手")) == ["快", "手"]

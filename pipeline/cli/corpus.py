@@ -44,12 +44,6 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     corpus.add_argument("--cut-at", metavar="CHARS",
                         help="cut every gold span at these characters into its pieces (the "
                              "authors' BIO files never let a span run across 、，；：（）/“”》 and a few more)")
-    # The tokens the gold spans are aligned to: train with the same [nlp.tokenizer] settings.
-    corpus.add_argument("--hmm", action=argparse.BooleanOptionalAction, default=True,
-                        help="tokenize as [nlp.tokenizer] hmm does (--no-hmm: no HMM guesses at "
-                             "words jieba's dictionary lacks)")
-    corpus.add_argument("--split-mixed", action="store_true",
-                        help="tokenize as [nlp.tokenizer] split_mixed = true does (IP地址 -> IP 地址)")
     unannotated = corpus.add_mutually_exclusive_group()
     unannotated.add_argument("--all-units", action="store_true",
                              help="keep units without gold spans too, for a file whose every sentence "
@@ -102,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"privspan corpus: error: {err}", file=sys.stderr)
         return 1
     report = CorpusReport(documents=gathered.documents, unannotated=unannotated)
-    paths = write_corpus(blank_pipeline(args.hmm, args.split_mixed), split, Path(args.out), report)
+    paths = write_corpus(blank_pipeline(), split, Path(args.out), report)
     if args.hf_out:
         from ..formats.hf import save_splits
 

@@ -2,7 +2,6 @@
 user words with the pipeline."""
 
 import logging
-import re
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
 
@@ -18,26 +17,16 @@ from spacy.vocab import Vocab
 # jieba logs "Building prefix dict..." at DEBUG each time a dictionary loads.
 jieba.setLogLevel(logging.WARNING)
 
-# Where a word that mixes scripts or letter case would have had a space: `IP地址` -> IP 地址,
-# `BuglySDK` -> Bugly SDK, `HMSCore` -> HMS Core, `T35273` -> T 35273, `1.1` -> 1 . 1.
-_MIXED_PIECES = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^A-Za-z0-9]+")
-_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
-
 
 class JiebaTokenizer:
     """Segments text with a private jieba.Tokenizer, so that user words added
     to one pipeline never leak into another (as they would via jieba.dt)."""
 
     def __init__(
-        self,
-        vocab: Vocab,
-        hmm: bool = True,
-        user_words: Iterable[str] = (),
-        split_mixed: bool = False,
+        self, vocab: Vocab, hmm: bool = True, user_words: Iterable[str] = ()
     ) -> None:
         self.vocab = vocab
         self.hmm = hmm
-        self.split_mixed = split_mixed
         self.user_words: List[str] = []
         self._jieba: Optional[jieba.Tokenizer] = None
         self._set_user_words(user_words)
@@ -45,8 +34,6 @@ class JiebaTokenizer:
     def __call__(self, text: str) -> Doc:
         segmenter = self._jieba or self._load()
         words = list(segmenter.cut(text, HMM=self.hmm))
-        if self.split_mixed:
-            words = [piece for word in words for piece in _split_mixed(word)]
         words, spaces = util.get_words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
@@ -94,12 +81,10 @@ class JiebaTokenizer:
         return {**self.__dict__, "_jieba": None}
 
     def _get_config(self) -> Dict[str, Any]:
-        return {"hmm": self.hmm, "user_words": self.user_words, "split_mixed": self.split_mixed}
+        return {"hmm": self.hmm, "user_words": self.user_words}
 
     def _set_config(self, cfg: Dict[str, Any]) -> None:
         self.hmm = cfg["hmm"]
-        # Pipelines saved before the setting existed did not split.
-        self.split_mixed = cfg.get("split_mixed", False)
         self._set_user_words(cfg["user_words"])
 
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
@@ -127,21 +112,9 @@ class JiebaTokenizer:
         return self
 
 
-def _split_mixed(word: str) -> List[str]:
-    if not _ASCII_ALNUM.search(word):
-        return [word]
-    return _MIXED_PIECES.findall(word)
-
-
 @registry.tokenizers("privspan.JiebaTokenizer.v1")
-def create_jieba_tokenizer(
-    hmm: bool = True, split_mixed: bool = False
-) -> Callable[[Language], JiebaTokenizer]:
-    """jieba's segmentation; `split_mixed` also splits a word where it changes between Han,
-    Latin and digits or from lower to upper case, as if the text had a space there (CA4P-483's
-    authors removed the spaces of their sentences but cut their spans at them)."""
-
+def create_jieba_tokenizer(hmm: bool = True) -> Callable[[Language], JiebaTokenizer]:
     def jieba_tokenizer_factory(nlp: Language) -> JiebaTokenizer:
-        return JiebaTokenizer(nlp.vocab, hmm=hmm, split_mixed=split_mixed)
+        return JiebaTokenizer(nlp.vocab, hmm=hmm)
 
     return jieba_tokenizer_factory

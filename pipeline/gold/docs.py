@@ -50,13 +50,8 @@ def units_to_docs(nlp: Language, units: Iterable[Unit], alignment: Alignment,
         yield doc
 
 
-def blank_pipeline(hmm: bool = True, split_mixed: bool = False) -> Language:
-    """A blank Chinese pipeline with the project's jieba tokenizer, as the configs use.
-
-    The settings must match the `[nlp.tokenizer]` of the config that trains on a corpus, so
-    that its gold spans are aligned to the tokens the model will see.
-    """
+def blank_pipeline() -> Language:
+    """A blank Chinese pipeline with the project's jieba tokenizer, as the configs use."""
     import spacy
 
-    tokenizer = {"@tokenizers": "privspan.JiebaTokenizer.v1", "hmm": hmm, "split_mixed": split_mixed}
-    return spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "privspan.JiebaTokenizer.v1"}}})
