@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import venv
@@ -10,7 +11,9 @@ from pathlib import Path
 import numpy
 import pytest
 import spacy
-from spacy.util import load_config, registry
+from spacy.cli._util import parse_config_overrides
+from spacy.util import load_config, load_model_from_config, registry
+from weasel.util import load_project_config
 
 from pipeline.schema import CA4P_CLASSES, LABELS
 
@@ -27,6 +30,31 @@ def test_labels_come_from_the_schema():
     seven = load_config(CONFIG, overrides={"vars.labels": "ca4p"}, interpolate=True)
     assert sorted(registry.resolve(seven["initialize"]["components"])["spancat"]["labels"]) == sorted(
         CA4P_CLASSES.values())
+
+
+def _workflow_trainings():
+    for command in load_project_config(ROOT)["commands"]:
+        for line in command.get("script", []):
+            args = shlex.split(line)
+            if args[1:4] == ["-m", "spacy", "train"]:
+                yield pytest.param(args[4], args[5:], id=command["name"])
+
+
+@pytest.mark.parametrize("config_path,args", list(_workflow_trainings()))
+def test_workflow_trainings_build_from_their_config_and_overrides(config_path, args):
+    # A misspelt or renamed override would otherwise fail only when the step runs, after
+    # its corpus has been built; options without a dot (--output, --gpu-id) are spaCy's own.
+    pairs = [(args[i], args[i + 1]) for i in range(0, len(args), 2)]
+    overrides = parse_config_overrides([a for key, value in pairs if "." in key for a in (key, value)])
+    config = load_config(ROOT / config_path, overrides=overrides, interpolate=False)
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    assert nlp.pipe_names == ["tok2vec", "spancat"]
+    for key, value in overrides.items():
+        section = nlp.config
+        *parents, leaf = key.split(".")
+        for parent in parents:
+            section = section[parent]
+        assert section[leaf] == value, key
 
 
 def test_smoke_model_has_the_labels_and_predicts_spans(tiny_model: Path):
