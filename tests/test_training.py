@@ -12,7 +12,7 @@ import numpy
 import pytest
 import spacy
 from spacy.cli._util import parse_config_overrides
-from spacy.util import load_config, load_model_from_config, registry
+from spacy.util import dot_to_object, load_config, load_model_from_config, registry
 from weasel.util import load_project_config
 
 from pipeline.schema import CA4P_CLASSES, LABELS
@@ -50,11 +50,7 @@ def test_workflow_trainings_build_from_their_config_and_overrides(config_path, a
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
     assert nlp.pipe_names == ["tok2vec", "spancat"]
     for key, value in overrides.items():
-        section = nlp.config
-        *parents, leaf = key.split(".")
-        for parent in parents:
-            section = section[parent]
-        assert section[leaf] == value, key
+        assert dot_to_object(nlp.config, key) == value, key
 
 
 def test_smoke_model_has_the_labels_and_predicts_spans(tiny_model: Path):
