@@ -91,27 +91,3 @@ def split_units(document: Document) -> List[Unit]:
         for start, end, line, spans in zip(starts, ends, lines, own)
         if text[start:end].strip() or spans
     ]
-
-
-def cut_at(text: str, spans: List[Span], chars: str) -> List[List[Span]]:
-    """Each span cut into its pieces between the characters `chars`, edges trimmed of
-    whitespace; a span of such characters alone has no pieces.
-
-    For conventions that never let a span run across a list comma (CA4P-483's authors'
-    BIO files: `姓名、性别` is two DATA spans where the released annotations have one).
-    """
-    out: List[List[Span]] = []
-    for span in spans:
-        pieces, start = [], span.start
-        for end in range(span.start, span.end + 1):
-            if end == span.end or text[end] in chars:
-                a, b = start, end
-                while a < b and text[a].isspace():
-                    a += 1
-                while b > a and text[b - 1].isspace():
-                    b -= 1
-                if a < b:
-                    pieces.append(Span(a, b, span.label))
-                start = end + 1
-        out.append(pieces)
-    return out

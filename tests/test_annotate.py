@@ -30,17 +30,13 @@ def model(tiny_model: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def nlp_and_threshold(model):
-    nlp = annotate_module.load_pipeline(str(model))
-    return nlp, annotate_module.span_categorizer(nlp).cfg["threshold"]
+def loaded(model):
+    return annotate_module.load_pipeline(str(model))
 
 
 @pytest.fixture(autouse=True)
-def loaded_once(nlp_and_threshold, monkeypatch):
-    """Load the pipeline once; every run starts from its own threshold (--threshold sets it)."""
-    nlp, threshold = nlp_and_threshold
-    annotate_module.span_categorizer(nlp).cfg["threshold"] = threshold
-    monkeypatch.setattr(annotate_module, "load_pipeline", lambda name: nlp)
+def loaded_once(loaded, load_once):
+    load_once(loaded, annotate_module)
 
 
 def run(capsys, model: Path, *argv: object) -> tuple[int, str, str]:

@@ -301,7 +301,7 @@ def _through(fmt, text, spans, tokenizer):
         return doccano.read(Path("t.jsonl"), doccano.record("d", text, spans), PROJECT)
     if fmt == "prodigy":
         return prodigy.read(Path("t.jsonl"), prodigy.task("d", text, spans, tokenizer, accepted=True), PROJECT)
-    return jsonl.read_export(Path("t.jsonl"), jsonl.record("d", text, spans))
+    return jsonl.read_export(Path("t.jsonl"), jsonl.record("d", text, spans), PROJECT)
 
 
 @settings(max_examples=150, deadline=None)
@@ -400,8 +400,36 @@ def test_corpus_says_which_files_it_cannot_tell_apart(tmp_path, capsys):
     path.write_text('{"text": "我们"}\n', encoding="utf-8")
     code, _, err = run(capsys, "corpus", path, "--out", tmp_path / "c")
     assert code == 1
-    assert err.splitlines()[0] == (f"{path}: error: not an export of Label Studio, doccano or "
-                                   "Prodigy that its content tells apart; give --format")
+    assert err.splitlines()[0] == (f"{path}: error: neither privspan's JSONL nor an export of Label "
+                                   "Studio, doccano or Prodigy that its content tells apart; give --format")
+
+
+def test_corpus_reads_the_projects_own_jsonl(tmp_path, capsys):
+    """What `convert --to jsonl` and `annotate --format jsonl` write is gold to `corpus`."""
+    seed = Path(__file__).resolve().parents[1] / "corpus" / "seed_kuaishou.txt"
+    gold = tmp_path / "seed.jsonl"
+    assert run(capsys, "convert", seed, "--to", "jsonl", "--out", gold)[0] == 0
+    for given_format in ("auto", "jsonl"):
+        code, out, err = run(capsys, "corpus", gold, "--format", given_format, "--out",
+                             tmp_path / given_format, "--dev", "0")
+        assert (code, err) == (0, "")
+        assert "annotations read: 124 = written 124 + dropped 0" in out
+
+
+def test_convert_rejects_spans_outside_the_text_and_unknown_labels(tmp_path, capsys):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "我们收", "spans": [
+        {"start": 2, "end": 9, "label": "NOPE"}, {"start": 0, "end": 2, "label": "NOPE"},
+        {"start": 0, "end": 2, "label": "ACTOR", "text": "我们"}]}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    code, out, err = run(capsys, "convert", path, "--to", "labelstudio")
+    assert code == 1
+    assert err.splitlines() == [
+        f"{path}:1:1: error: bad-span: a: spans[0].end 9 is past the text (3 characters)",
+        f"{path}:1:1: error: bad-label: a: spans[1].label 'NOPE' is not a label of the project "
+        "scheme (ACTOR, ACTION, DATA, CONTEXT)"]
+    [task] = json.loads(out)
+    assert [r["value"]["labels"] for r in task["annotations"][0]["result"]] == [["ACTOR"]]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pipeline.cli import main
 from pipeline.formats.bios import read_bios
 from pipeline.gold.corpus import without_sentences
 from pipeline.gold.docs import blank_pipeline
-from pipeline.measure.evaluate import flat
+from pipeline.components.decoder import cut, flat
 from pipeline.records import Span, Unit
 
 
@@ -99,9 +99,10 @@ def test_corpus_leaves_out_the_test_sentences_and_writes_a_given_file_whole(tmp_
 
 
 def test_flat_decoding_keeps_the_best_scored_of_overlapping_spans():
-    spans = [Span(0, 10, "PURPOSE"), Span(2, 4, "DATA"), Span(5, 8, "DATA"), Span(12, 14, "ACTOR")]
-    assert flat(spans, [0.6, 0.9, 0.5, 0.7]) == [Span(2, 4, "DATA"), Span(5, 8, "DATA"), Span(12, 14, "ACTOR")]
-    assert flat(spans, [0.95, 0.9, 0.5, 0.7]) == [Span(0, 10, "PURPOSE"), Span(12, 14, "ACTOR")]
+    spans = [(0, 10, "PURPOSE"), (2, 4, "DATA"), (5, 8, "DATA"), (12, 14, "ACTOR")]
+    assert sorted(flat(dict(zip(spans, [0.6, 0.9, 0.5, 0.7])))) == [
+        (2, 4, "DATA"), (5, 8, "DATA"), (12, 14, "ACTOR")]
+    assert sorted(flat(dict(zip(spans, [0.95, 0.9, 0.5, 0.7])))) == [(0, 10, "PURPOSE"), (12, 14, "ACTOR")]
 
 
 def test_evaluate_reads_a_bios_file_and_scores_every_sentence(tiny_model: Path, tmp_path, capsys):
@@ -140,14 +141,11 @@ def test_no_sentence_of_the_authors_test_file_survives_in_the_paper_train_split(
 
 
 def test_spans_cut_at_list_commas_into_their_pieces():
-    from pipeline.records import cut_at
-
     text = "收集您的姓名、 性别（可选）和、"
-    spans = [Span(4, 15, "DATA"), Span(0, 2, "COLLECT"), Span(15, 16, "DATA")]
     # pieces trimmed of whitespace; a span of cut characters alone has none
-    assert cut_at(text, spans, "、（）") == [
-        [Span(4, 6, "DATA"), Span(8, 10, "DATA"), Span(11, 13, "DATA"), Span(14, 15, "DATA")],
-        [Span(0, 2, "COLLECT")], []]
+    assert cut(text, 4, 15, "、（）") == [(4, 6), (8, 10), (11, 13), (14, 15)]
+    assert cut(text, 0, 2, "、（）") == [(0, 2)]
+    assert cut(text, 15, 16, "、（）") == []
 
 
 def test_corpus_cut_at_keeps_the_count_adding_up(tmp_path, capsys):

@@ -94,16 +94,12 @@ def rows_of_jsonl(text: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def nlp(tiny_model):
-    nlp = annotate_module.load_pipeline(str(tiny_model))
-    return nlp, annotate_module.span_categorizer(nlp).cfg["threshold"]
+    return annotate_module.load_pipeline(str(tiny_model))
 
 
 @pytest.fixture
-def loaded_once(nlp, monkeypatch):
-    """The pipeline loaded once for every run of a test, each starting from its own threshold."""
-    pipeline, threshold = nlp
-    annotate_module.span_categorizer(pipeline).cfg["threshold"] = threshold
-    monkeypatch.setattr(annotate_module, "load_pipeline", lambda name: pipeline)
+def loaded_once(nlp, load_once):
+    load_once(nlp, annotate_module)
 
 
 def annotate(capsys, model: Path, *argv: object) -> tuple[int, str]:

@@ -1,21 +1,71 @@
 """Loading a trained pipeline and finding its span categorizer, for every model command."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, Dict, Optional
+
 from spacy.language import Language
 from spacy.pipeline import SpanCategorizer
 
 from ..problems import InputError
 
 
-def load_pipeline(model: str) -> Language:
-    """spacy.load a folder or package; an InputError with spaCy's reason if it cannot."""
+def load_pipeline(model: str, threshold: Optional[float] = None,
+                  decoding: Optional[Dict[str, Any]] = None) -> Language:
+    """spacy.load a folder or package, with the span categorizer's `threshold` and the
+    decoder's settings (`{"flat": True}`, pipeline/components/decoder.py) given as config
+    overrides; an InputError with spaCy's reason if it cannot.
+
+    A pipeline saved without a decoder gets one for `decoding`, so a model trained before
+    it existed can still be scored flat.
+    """
     import spacy
 
+    overrides: Dict[str, Any] = {}
+    added = None
     try:
-        return spacy.load(model)
+        if threshold is not None or decoding:
+            config = spacy.util.load_config(_config_path(model))
+            overrides.update(_overrides(config, "spancat", {"threshold": threshold}))
+            decoder = _overrides(config, DECODER, decoding or {})
+            overrides.update(decoder)
+            added = decoding if decoding and not decoder else None
+        nlp = spacy.load(model, config=overrides)
     except Exception as err:  # spaCy raises many kinds here; each is one line to the user
         reason = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
         raise InputError(f"{model}: error: cannot load the pipeline: {reason}") from None
+    spancat = span_categorizer(nlp)
+    if threshold is not None:
+        # A trained span categorizer's own cfg (saved beside its weights) wins over config.cfg
+        # when it loads, so the setting is made in both, as `privspan threshold` saves it.
+        spancat.cfg["threshold"] = float(threshold)
+    if added:
+        nlp.add_pipe(DECODER, after=spancat.name, config={"spans_key": spancat.key, **added})
+    return nlp
+
+
+DECODER = "privspan_decoder"
+
+
+def _overrides(config: Any, factory: str, settings: Dict[str, Any]) -> Dict[str, Any]:
+    """Config overrides that give every component of `factory` these settings (None: unset)."""
+    return {f"components.{name}.{key}": value
+            for name, block in config["components"].items() if block.get("factory") == factory
+            for key, value in settings.items() if value is not None}
+
+
+def _config_path(model: str) -> Path:
+    """The config.cfg of a pipeline folder or of an installed package (in its data folder)."""
+    import spacy
+
+    path = Path(model)
+    if path.is_dir():
+        return path / "config.cfg"
+    try:
+        package = spacy.util.get_package_path(model)
+    except Exception:  # not installed: spacy.load says so in its own words
+        return path / "config.cfg"
+    return next(package.glob("*/config.cfg"), package / "config.cfg")
 
 
 def span_categorizer(nlp: Language) -> SpanCategorizer:

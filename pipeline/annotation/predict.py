@@ -53,15 +53,10 @@ Found = Tuple[int, int, str, float]
 
 
 def annotate(nlp: Language, docs: Iterable[Text], *, batch_size: int = BATCH_SIZE,
-             n_process: int = 1, threshold: Optional[float] = None,
-             progress: Optional[Callable[[int], None]] = None) -> Iterator[Annotated]:
-    """Annotate documents in order; `progress` is called with the characters of each piece.
-
-    `threshold` replaces the span categorizer's own (in `nlp` itself, for later calls too).
-    """
+             n_process: int = 1, progress: Optional[Callable[[int], None]] = None) -> Iterator[Annotated]:
+    """Annotate documents in order with the pipeline's spans, as `nlp(piece).spans` has
+    them; `progress` is called with the characters of each piece."""
     spancat = span_categorizer(nlp)
-    if threshold is not None:
-        spancat.cfg["threshold"] = threshold
     # Each piece's place, in the order the pieces are predicted.
     places: deque = deque()
     open_docs: Dict[int, Annotated] = {}
@@ -112,7 +107,7 @@ def batches(texts: Iterable[str], max_texts: int, max_chars: int = BATCH_CHARS) 
 
 
 def _predict(nlp: Language, key: str, batch: List[str]) -> List[List[Found]]:
-    """The spans of each text of one batch, whitespace trimmed off their edges."""
+    """The spans of each text of one batch, with their scores."""
     result = []
     for doc in nlp.pipe(batch, batch_size=len(batch)):
         group = doc.spans.get(key)
@@ -120,9 +115,7 @@ def _predict(nlp: Language, key: str, batch: List[str]) -> List[List[Found]]:
         if group:
             # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
             for span, score in zip(group, numpy.ravel(group.attrs["scores"])):
-                start, end = _trim(doc.text, span.start_char, span.end_char)
-                if start < end:
-                    spans.append((start, end, span.label_, float(score)))
+                spans.append((span.start_char, span.end_char, span.label_, float(score)))
         result.append(spans)
     return result
 
@@ -170,15 +163,6 @@ def _predict_in_pool(nlp: Language, key: str, grouped: Iterable[List[str]],
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
-
-
-def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
-    # A candidate may run over a whitespace token; the span is the same without it.
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _settle(result: Annotated, best: Dict[Span, float]) -> Annotated:

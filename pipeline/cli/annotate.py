@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     if as_job and _job_usage(args):
         print(f"privspan annotate: error: {_job_usage(args)}", file=sys.stderr)
         return 2
-    nlp = load_pipeline(args.model)
+    nlp = load_pipeline(args.model, args.threshold)
     spancat = span_categorizer(nlp)  # a pipeline without one fails here, before any input is read
     if as_job:
         return _run_job(args, nlp)
@@ -140,8 +140,7 @@ def run(args: argparse.Namespace) -> int:
         docs = read_documents(args.inputs, say_error, progress.say if args.verbose else None,
                               progress.say if args.markup_input else None)
         for result in annotate(nlp, docs, batch_size=args.batch_size or BATCH_SIZE,
-                               n_process=args.n_process,
-                               threshold=args.threshold, progress=progress.chars):
+                               n_process=args.n_process, progress=progress.chars):
             if not output.write(result):
                 failed = True
             n_chars += len(result.doc.text)
@@ -183,7 +182,7 @@ def _run_job(args: argparse.Namespace, nlp: Language) -> int:
             if args.dask:
                 from ..processing.dask_engine import DaskEngine
 
-                engine = DaskEngine(args.dask, args.model)
+                engine = DaskEngine(args.dask, args.model, args.threshold)
             else:
                 engine = LocalEngine(nlp, args.n_process)
             with engine:

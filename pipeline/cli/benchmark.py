@@ -40,7 +40,8 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                     formatter_class=HelpFormatter)
     benchmark.add_argument("model", help="pipeline folder or installed package name")
     benchmark.add_argument("texts", nargs="*", metavar="TEXTS",
-                           help="texts to measure on (default: the CA4P-483 pool's policies)")
+                           help="texts to measure on (default: the CA4P-483 policies in $PRIVSPAN_CA4P, "
+                                "else in the workflow's assets/ca4p483)")
     benchmark.add_argument("--limit-chars", type=int, default=200_000,
                            help="measure on at most this many characters (0: all)")
     benchmark.add_argument("--batch-size", type=int, help="at most this many paragraphs per batch (default 256)")

@@ -139,11 +139,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _cut(gathered: Gathered, chars: str) -> int:
     """Cut every gold span at `chars`; the pieces added beyond one a span (drops are counted)."""
-    from ..records import cut_at
+    from ..components.decoder import cut
+    from ..records import Span
 
     added = 0
     for unit in gathered.units:
-        pieces = cut_at(unit.text, unit.spans, chars)
+        pieces = [[Span(a, b, s.label) for a, b in cut(unit.text, s.start, s.end, chars)]
+                  for s in unit.spans]
         kept = sorted({piece for span_pieces in pieces for piece in span_pieces})
         added += sum(len(p) - 1 for p in pieces if p)
         gathered.dropped["only --cut-at characters"] += sum(not p for p in pieces)

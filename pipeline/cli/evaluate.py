@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from ..measure.evaluate import FORMATS as EVALUATE_FORMATS
-from ..problems import InputError
 from ..schema import SCHEMES
 from ._common import HelpFormatter
 
@@ -28,10 +27,12 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                           help="label scheme for reading CA4P-483 and ordering the report")
     evaluate.add_argument("--flat", action="store_true",
                           help="score a flat decoding, the best-scored spans that overlap no better "
-                               "one, for gold that cannot nest (BIO files)")
+                               "one, for gold that cannot nest (BIO files): the decoder's setting "
+                               "components.decoder.flat for this load")
     evaluate.add_argument("--cut-at", metavar="CHARS", default="",
                           help="cut every predicted span at these characters into its pieces, before "
-                               "any --flat (for gold that never lets a span run across them)")
+                               "any --flat (for gold that never lets a span run across them): the "
+                               "decoder's cut_at for this load")
     evaluate.add_argument("--trim-edges", nargs="+", metavar="CORPUS.spacy",
                           help="also score exact match with the edge words whose inclusion varies in "
                                "these gold files (the train split) trimmed from both sides")
@@ -42,12 +43,11 @@ def run(args: argparse.Namespace) -> int:
     from ..annotation.load import load_pipeline
     from ..measure.evaluate import evaluate, format_report, read_gold, spans_component, varying_edge_words
 
-    nlp = load_pipeline(args.model)
-    try:
-        key, model_labels = spans_component(nlp)
-    except InputError as err:
-        print(f"{args.model}: {err}", file=sys.stderr)
-        return 1
+    decoding = {"flat": True} if args.flat else {}
+    if args.cut_at:
+        decoding["cut_at"] = args.cut_at
+    nlp = load_pipeline(args.model, decoding=decoding)
+    key, model_labels = spans_component(nlp)
     gathered, token_aligned = read_gold(args.gold, args.format, args.labels, key)
     for error in gathered.errors:
         print(error, file=sys.stderr)
@@ -68,8 +68,7 @@ def run(args: argparse.Namespace) -> int:
               "another tool?); scoring against their token-aligned spans", file=sys.stderr)
     labels = SCHEMES[args.labels].labels
     edge_words = varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
-    report = evaluate(nlp, gathered.units, labels, args.all_units, key, edge_words, args.flat,
-                      args.cut_at)
+    report = evaluate(nlp, gathered.units, labels, args.all_units, edge_words)
     print(format_report(report, args.markdown))
     if args.output:
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,11 +38,6 @@ class Ca4pResult:
     dropped: Counter[str] = field(default_factory=Counter)
     # Records of the span classes e_21..e_27 whatever became of them; 39,948 on the pool.
     span_annotations: int = 0
-
-
-def local_pool() -> Path:
-    """The pool beside this checkout (never part of it), or where PRIVSPAN_CA4P points."""
-    return Path(os.environ.get("PRIVSPAN_CA4P") or Path(__file__).resolve().parents[3] / "shared" / "ca4p483")
 
 
 def is_ca4p_folder(path: Path) -> bool:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Sequence
 
 from ..records import Annotated, Document, Span, Text
-from .tasks import Export, Record, Where
+from ..schema import LabelScheme
+from .tasks import Export, Offsets, Record, jsonl_records, take_span
 
 
 def span_records(result: Annotated) -> List[dict]:
@@ -43,33 +45,50 @@ def read_texts(path: Path, content: str, fail: Callable[[str], None],
         yield Text(str(path), f"{path}:{lineno} (id {record['id']})", str(record["id"]), record["text"])
 
 
-def parse_record(line: str) -> Tuple[str, str, List[Span], Optional[List[float]]]:
-    """(id, text, spans, scores or None) of one `{"id", "text", "spans"}` line.
-
-    Raises ValueError, KeyError, TypeError or AttributeError on a malformed record.
-    """
-    record = json.loads(line)
-    doc_id, text = str(record["id"]), record["text"]
-    spans = [Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in record.get("spans", [])]
-    scores = [float(s.get("score", 0.0)) for s in record.get("spans", [])] if any(
-        "score" in s for s in record.get("spans", [])) else None
-    return doc_id, text, spans, scores
-
-
-def read_export(path: Path, content: str) -> Export:
-    """The `{"id", "text", "spans"}` records of a file, scores kept; a bad line is one problem."""
+def read_export(path: Path, content: str, scheme: LabelScheme) -> Export:
+    """The `{"id", "text", "spans"}` records of a file, scores kept; each bad line or span
+    (offsets outside the text, a label not of `scheme`, a "text" that is not the text at its
+    offsets) is one located problem, and the rest of the line is kept."""
     export = Export()
-    for lineno, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
+    for where, line in jsonl_records(path, content, export):
+        doc_id, text, items = line.get("id"), line.get("text"), line.get("spans", [])
+        if not isinstance(items, list):
+            export.error(where, "bad-record", "spans must be a list", "unreadable record", n=0)
             continue
-        where = Where(str(path), lineno)
-        try:
-            doc_id, text, spans, scores = parse_record(line)
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            export.error(where, "bad-record", f"{err.__class__.__name__}: {err}", "unreadable record", n=0)
+        export.read += len(items)
+        if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not isinstance(text, str):
+            export.error(where, "bad-record", 'needs an "id" (string or number) and a "text" (string)',
+                         "unreadable record", len(items))
             continue
-        export.read += len(spans)
-        export.records.append(Record(Document(doc_id, text, spans), where.at, scores))
+        where = replace(where, name=f"{doc_id}: ")
+        offsets = Offsets(text)
+        best: Dict[Span, float] = {}
+        scored, taken = False, 0
+        for n, item in enumerate(items):
+            if not isinstance(item, dict):
+                export.error(where, "bad-record", f"spans[{n}] is not an object with start, end, label",
+                             "unreadable record")
+                continue
+            quoted = (f"spans[{n}].text", item["text"]) if "text" in item else None
+            span = take_span(export, where, text, offsets, item.get("start"), item.get("end"),
+                             item.get("label"), scheme,
+                             (f"spans[{n}].start", f"spans[{n}].end", f"spans[{n}].label"), quoted)
+            score = item.get("score")
+            if span is not None and score is not None and (
+                    type(score) not in (int, float) or not 0 <= score <= 1):
+                export.error(where, "bad-span", f"spans[{n}].score {score!r} is not a number from "
+                             "0 to 1", "bad score")
+                continue
+            if span is None:
+                continue
+            taken += 1
+            scored = scored or score is not None
+            best[span] = max(float(score or 0.0), best.get(span, 0.0))
+        if taken > len(best):
+            export.dropped["duplicate"] += taken - len(best)
+        spans = sorted(best)
+        export.records.append(Record(Document(str(doc_id), text, spans), where.at,
+                                     [best[s] for s in spans] if scored else None))
     return export
 
 

@@ -17,7 +17,7 @@ SUFFIXES = {"brackets": (".txt",), "jsonl": (".jsonl",), "labelstudio": (".json"
 ALL_SUFFIXES = (".txt", ".jsonl", ".json", *bios.SUFFIXES)
 READERS: Dict[str, Callable[[Path, str, LabelScheme], Export]] = {
     "brackets": lambda path, content, scheme: brackets.read_export(path, content),
-    "jsonl": lambda path, content, scheme: jsonl.read_export(path, content),
+    "jsonl": jsonl.read_export,
     "labelstudio": labelstudio.read,
     "doccano": doccano.read,
     "prodigy": prodigy.read,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, List, Tuple
 
-from ..formats import doccano, labelstudio, prodigy
+from ..formats import doccano, jsonl, labelstudio, prodigy
 from ..formats.brackets import parse
 from ..formats.tasks import detect
 from ..problems import InputError, Problem
@@ -22,6 +22,7 @@ from ..schema import get_scheme
 
 # The annotation tools' exports: the reader of each, and the files it reads in a folder.
 EXPORTS = {
+    "jsonl": (jsonl.read_export, (".jsonl",)),
     "labelstudio": (labelstudio.read, (".json",)),
     "doccano": (doccano.read, (".jsonl",)),
     "prodigy": (prodigy.read, (".jsonl",)),
@@ -122,8 +123,8 @@ def _gather_export(gathered: Gathered, path: Path, fmt: str, scheme: str) -> Non
     for file, content in _files(gathered, path, EXPORTS[fmt][1] if fmt in EXPORTS else (".json", ".jsonl")):
         kind = fmt if fmt in EXPORTS else detect(file, content)
         if kind not in EXPORTS:
-            gathered.errors.append(f"{file}: error: not an export of Label Studio, doccano or "
-                                   "Prodigy that its content tells apart; give --format")
+            gathered.errors.append(f"{file}: error: neither privspan's JSONL nor an export of Label "
+                                   "Studio, doccano or Prodigy that its content tells apart; give --format")
             continue
         export = EXPORTS[kind][0](file, content, get_scheme(scheme))
         gathered.problems.extend(export.problems)

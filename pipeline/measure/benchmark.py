@@ -26,7 +26,7 @@ from ..annotation.predict import annotate, batches, pieces
 from ..annotation.inputs import read_documents
 from ..records import Text
 from ..annotation.load import span_categorizer
-from ..formats.ca4p import is_ca4p_folder, local_pool, read_ca4p
+from ..formats.ca4p import is_ca4p_folder, read_ca4p
 from ..problems import InputError
 from ..processing.job import Job
 
@@ -40,7 +40,8 @@ def benchmark_texts(paths: Sequence[str], limit_chars: Optional[int]) -> tuple[L
         texts = [doc.text for doc in read_documents(paths, lambda m: print(m, file=sys.stderr))]
         origin = f"{len(texts)} given document(s)"
     else:
-        folder = local_pool()
+        # the workflow's assets (vars.ca4p), from the project folder, unless told otherwise
+        folder = Path(os.environ.get("PRIVSPAN_CA4P") or "assets/ca4p483")
         if not is_ca4p_folder(folder):
             raise InputError(f"{folder}: error: no CA4P-483 pool here (set PRIVSPAN_CA4P) "
                              "and no TEXTS given")
@@ -116,6 +117,10 @@ def _stage_seconds(nlp: Language, texts: Sequence[str],
                 candidates += int(spancat.suggester(batch, ops=spancat.model.ops).lengths.sum())
                 _add(times, f"{name} suggester (also inside predict)", started)
             started = time.process_time()
+            if not hasattr(proc, "predict"):  # the decoder: no model, a pass over each doc
+                batch = [proc(doc) for doc in batch]
+                _add(times, name, started)
+                continue
             scores = proc.predict(batch)
             _add(times, f"{name} predict", started)
             started = time.process_time()

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-import numpy
 from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
@@ -26,7 +25,7 @@ from ..problems import InputError
 from ..files import collect_files
 from ..formats.docbin import gold_spans, read_docbin
 from ..gold.sources import Gathered, gather
-from ..records import Span, Unit, cut_at
+from ..records import Span, Unit
 
 NONE = "(none)"  # confusion column: no prediction at the gold span's edges
 FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf", "bios")
@@ -127,7 +126,9 @@ def confusion(pairs: Sequence[Pair]) -> Dict[str, Dict[str, int]]:
             at_edges[span.start, span.end].add(span.label)
         for span in set(gold):
             table[span.label].update(at_edges.get((span.start, span.end)) or {NONE})
-    return {label: dict(counts) for label, counts in table.items()}
+    # sorted: a set's order of strings changes from run to run, and so would the JSON
+    return {label: dict(sorted(table[label].items(), key=lambda item: (item[0] == NONE, item[0])))
+            for label in sorted(table)}
 
 
 def trim_edges(spans: Iterable[Span], doc: Doc, words: EdgeWords) -> List[Span]:
@@ -213,58 +214,37 @@ def _docbin_units(path: Path, spans_key: str) -> Tuple[List[Unit], bool]:
 
 
 def spans_component(nlp: Language) -> Tuple[str, List[str]]:
-    """The spans key and labels of the last component that writes `doc.spans`."""
-    for name in reversed(nlp.pipe_names):
-        key = nlp.config["components"][name].get("spans_key")
-        if key:
-            return key, list(getattr(nlp.get_pipe(name), "labels", ()))
-    raise InputError("error: the pipeline has no component that writes doc.spans (no spans_key)")
+    """The spans key and labels of the pipeline's span categorizer."""
+    from ..annotation.load import span_categorizer
+
+    spancat = span_categorizer(nlp)
+    return spancat.key, list(spancat.labels)
 
 
-def flat(spans: Sequence[Span], scores: Sequence[float]) -> List[Span]:
-    """The best-scored spans that overlap no better-scored one: a decoding for flat gold
-    (BIO files cannot nest), where the model's nested spans would count as wrong."""
-    kept: List[Span] = []
-    for _, span in sorted(zip(scores, spans), key=lambda pair: -pair[0]):
-        if not any(_overlaps(span, other) for other in kept):
-            kept.append(span)
-    return sorted(kept)
-
-
-def predict(nlp: Language, units: Sequence[Unit], spans_key: str, batch_size: int = 64,
-            edge_words: Optional[EdgeWords] = None, flatten: bool = False,
-            cut: str = "") -> Tuple[List[List[Span]], Counter, List[Pair]]:
-    """Predicted spans per unit (cut at the characters `cut`, then with `flatten` their
-    `flat` decoding), per label the gold spans not on the model's token edges, and with
-    `edge_words` each unit's (gold, predicted) spans with those words trimmed.
+def predict(nlp: Language, units: Sequence[Unit], batch_size: int = 64,
+            edge_words: Optional[EdgeWords] = None) -> Tuple[List[List[Span]], Counter, List[Pair]]:
+    """The spans `annotate` finds in each unit (the pipeline's, as its decoder settles them),
+    per label the gold spans not on the model's token edges, and with `edge_words` each
+    unit's (gold, predicted) spans with those words trimmed.
 
     The model only ever predicts token spans, so such a gold span cannot be matched exactly.
     """
-    predictions: List[List[Span]] = []
+    from ..annotation.predict import annotate
+    from ..records import Text
+
+    texts = (Text("", unit.id, unit.id, unit.text) for unit in units)
+    predictions = [result.spans for result in annotate(nlp, texts, batch_size=batch_size)]
     unaligned: Counter = Counter()
     trimmed: List[Pair] = []
-    for unit, doc in zip(units, nlp.pipe((u.text for u in units), batch_size=batch_size)):
-        group = doc.spans.get(spans_key, [])
-        spans = [Span(s.start_char, s.end_char, s.label_) for s in group]
-        # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
-        scores = numpy.ravel(group.attrs["scores"]).tolist() if spans and (flatten or cut) else []
-        if cut:
-            pieces = cut_at(unit.text, spans, cut)
-            scores = [score for score, p in zip(scores, pieces) for _ in p]
-            spans = [piece for p in pieces for piece in p]
-        if flatten:
-            spans = flat(spans, scores)
-        predictions.append(sorted(set(spans)))
+    for unit, spans, doc in zip(units, predictions, nlp.tokenizer.pipe(u.text for u in units)):
         unaligned.update(g.label for g in unit.spans if doc.char_span(g.start, g.end) is None)
         if edge_words is not None:
-            trimmed.append((trim_edges(unit.spans, doc, edge_words),
-                            trim_edges(predictions[-1], doc, edge_words)))
+            trimmed.append((trim_edges(unit.spans, doc, edge_words), trim_edges(spans, doc, edge_words)))
     return predictions, unaligned, trimmed
 
 
 def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_units: bool = False,
-             spans_key: Optional[str] = None, edge_words: Optional[EdgeWords] = None,
-             flatten: bool = False, cut: str = "") -> dict:
+             edge_words: Optional[EdgeWords] = None) -> dict:
     """Predict on the units' texts and score against their gold spans.
 
     Unless `all_units`, only units with gold spans are scored: annotators marked
@@ -272,18 +252,27 @@ def evaluate(nlp: Language, units: Sequence[Unit], labels: Sequence[str], all_un
     With `edge_words`, exact match is also scored with those words trimmed from the edges
     of gold and predicted spans alike (`trim_edges`).
     """
-    key = spans_key or spans_component(nlp)[0]
     scoped = list(units) if all_units else [u for u in units if u.spans]
-    predictions, unaligned, trimmed = predict(nlp, scoped, key, edge_words=edge_words, flatten=flatten, cut=cut)
+    predictions, unaligned, trimmed = predict(nlp, scoped, edge_words=edge_words)
     report = score([(u.spans, p) for u, p in zip(scoped, predictions)], labels,
                    "all-units" if all_units else "annotated-units")
-    report["decoding"] = ("flat" if flatten else "spans") + (f", cut at {cut}" if cut else "")
+    report["decoding"] = decoding(nlp)
     report["unaligned_gold"] = {label: unaligned[label] for label in _ordered(labels, unaligned)}
     if edge_words is not None:
         report["exact_edges_trimmed"] = summarize(exact_match(trimmed), labels)
         report["trimmed_edge_words"] = {f"{label} {side}": sorted(words)
                                         for (label, side), words in sorted(edge_words.items()) if words}
     return report
+
+
+def decoding(nlp: Language) -> str:
+    """How the pipeline's decoder settles its spans, as the report names it."""
+    for name in nlp.pipe_names:
+        block = nlp.config["components"][name]
+        if block.get("factory") == "privspan_decoder":
+            return ("flat" if block["flat"] else "spans") + (
+                f", cut at {block['cut_at']}" if block["cut_at"] else "")
+    return "spans"
 
 
 def format_report(report: dict, markdown: bool = False) -> str:

@@ -47,15 +47,16 @@ class PipelinePlugin(WorkerPlugin):
 
     name = PLUGIN
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, threshold: Optional[float] = None) -> None:
         self.model = model
+        self.threshold = threshold
         self.nlp = None
 
     def setup(self, worker: object) -> None:
         # One BLAS thread: a worker is one core, and the cluster's size is the one knob.
         threadpool_limits(1, user_api="blas")
         _grow_malloc_thresholds()
-        self.nlp = load_pipeline(self.model)
+        self.nlp = load_pipeline(self.model, self.threshold)
         span_categorizer(self.nlp)
 
 
@@ -81,10 +82,11 @@ def annotate_on_worker(partition: Partition, spec: ShardSpec) -> ShardResult:
 
 
 class DaskEngine:
-    def __init__(self, address: str, model: str) -> None:
+    def __init__(self, address: str, model: str, threshold: Optional[float] = None) -> None:
         self.where = parse_address(address)
         self.address = address
         self.model = model
+        self.threshold = threshold
         self.cluster: Optional[LocalCluster] = None
         self.client: Optional[Client] = None
 
@@ -106,7 +108,7 @@ class DaskEngine:
             raise InputError(f"--dask {self.address}: error: cannot {what} "
                              f"({_first_line(err)})") from None
         try:
-            self.client.register_plugin(PipelinePlugin(self.model))
+            self.client.register_plugin(PipelinePlugin(self.model, self.threshold))
         except Exception as err:  # whatever a worker raised: one line, as load_pipeline's
             self.__exit__()
             if isinstance(err, InputError):

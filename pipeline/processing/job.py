@@ -76,8 +76,9 @@ def annotate_partition(nlp: Language, partition: Partition, spec: ShardSpec,
             result.characters += len(one.doc.text)
             yield one
 
-    _write_shard(counted(annotate(nlp, docs, batch_size=spec.batch_size, n_process=n_process,
-                                  threshold=spec.threshold)), partition, spec)
+    # the spec's threshold names the job in its manifest; each engine loads the pipeline with it
+    _write_shard(counted(annotate(nlp, docs, batch_size=spec.batch_size, n_process=n_process)),
+                 partition, spec)
     return result
 
 
