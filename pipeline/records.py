@@ -1,10 +1,10 @@
-"""Plain records that flow between the steps: character-offset spans, gold documents and
-their units (paragraphs), and the texts `annotate` reads with the spans it finds."""
+"""The records that flow between the steps: character-offset spans, documents (a text with
+spans, whatever read or made them) and the paragraphs gold is cut into."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
-from typing import List
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional
 
 
 @dataclass(frozen=True, order=True)
@@ -20,8 +20,49 @@ class Span:
 
 
 @dataclass
+class Document:
+    """A text and its spans: what every format reads and writes, and what passes from step
+    to step (read, annotated, reported).
+
+    `scores` are a model's, per span (None for gold). `source` is the input it was read from
+    (a file, a shard, `-`) and names what is written for it; `where` locates its record in
+    that input for messages (`FILE:LINE:COL`, `FILE: row N (id X)`); `line`, for a paragraph
+    of a larger document, is the line of document `id` where it starts (`paragraph_id`).
+    """
+
+    id: str
+    text: str
+    spans: List[Span] = field(default_factory=list)
+    scores: Optional[Dict[Span, float]] = None
+    source: str = ""
+    where: str = ""
+    line: Optional[int] = None
+
+    @property
+    def record_id(self) -> str:
+        """The id it is written under: its own, or for a paragraph `DOC:LINE`."""
+        return self.id if self.line is None else paragraph_id(self.id, self.line)
+
+    def score_list(self) -> Optional[List[float]]:
+        """The scores in the order of `spans`; None for gold."""
+        return None if self.scores is None else [self.scores.get(s, 0.0) for s in self.spans]
+
+    def above(self, threshold: float) -> "Document":
+        """The document with only the spans scored at least `threshold` (gold: all of them)."""
+        if self.scores is None:
+            return self
+        kept = [s for s in self.spans if self.scores.get(s, 1.0) >= threshold]
+        return replace(self, spans=kept, scores={s: self.scores[s] for s in kept if s in self.scores})
+
+
+def paragraph_id(doc_id: str, line: int) -> str:
+    """The one id of a paragraph: its document's id and the line it starts at."""
+    return f"{doc_id}:{line}"
+
+
+@dataclass
 class Unit:
-    """One stretch of a document (a line or paragraph) with its gold spans.
+    """One paragraph of a gold document (a line, or lines a span joins) with its gold spans.
 
     `line` is the 1-based line of the document where the unit starts, so a problem or
     a prediction can always be traced back to its place in the source file.
@@ -34,35 +75,7 @@ class Unit:
 
     @property
     def id(self) -> str:
-        return f"{self.doc_id}:{self.line}"
-
-
-@dataclass
-class Document:
-    """A whole source document: clean text and gold spans in document offsets."""
-
-    doc_id: str
-    text: str
-    spans: List[Span] = field(default_factory=list)
-
-
-@dataclass
-class Text:
-    """One document to annotate; `source` is the input it came from, `name` names it in messages."""
-
-    source: str
-    name: str
-    doc_id: str
-    text: str
-
-
-@dataclass
-class Annotated:
-    """A document and the spans found in it (offsets in `doc.text`), each with its score."""
-
-    doc: Text
-    spans: List[Span] = field(default_factory=list)
-    scores: List[float] = field(default_factory=list)
+        return paragraph_id(self.doc_id, self.line)
 
 
 def split_units(document: Document) -> List[Unit]:
@@ -87,7 +100,7 @@ def split_units(document: Document) -> List[Unit]:
         i = bisect_right(starts, span.start) - 1
         own[i].append(Span(span.start - starts[i], span.end - starts[i], span.label))
     return [
-        Unit(document.doc_id, line, text[start:end], sorted(spans))
+        Unit(document.id, line, text[start:end], sorted(spans))
         for start, end, line, spans in zip(starts, ends, lines, own)
         if text[start:end].strip() or spans
     ]

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.formats import brackets, doccano, jsonl, labelstudio, prodigy
-from pipeline.formats.tasks import Offsets, detect
+from pipeline.formats.registry import format_of
+from pipeline.formats.tasks import Offsets
 from pipeline.gold.docs import blank_pipeline
-from pipeline.records import Span
+from pipeline.records import Document, Span
 from pipeline.schema import LABELS, SCHEMES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,11 +39,11 @@ def run(capsys, *argv: object) -> tuple[int, str, str]:
 
 
 def written(export) -> int:
-    return sum(len(r.document.spans) for r in export.records)
+    return sum(len(r.spans) for r in export.documents)
 
 
 def texts(export) -> list:
-    return [[(s.label, r.document.text[s.start:s.end]) for s in r.document.spans] for r in export.records]
+    return [[(s.label, r.text[s.start:s.end]) for s in r.spans] for r in export.documents]
 
 
 def test_utf16_offsets_count_characters_beyond_the_bmp_twice():
@@ -70,19 +71,19 @@ def test_labelstudio_export_keeps_the_latest_annotation_that_was_not_cancelled()
         [("CONTEXT", "当您使用快手小店时"), ("ACTOR", "第三方SDK"), ("ACTION", "获取"), ("DATA", "位置信息")],
         [("ACTOR", "我们"), ("ACTION", "收集"), ("DATA", "设备信息")],
     ]
-    assert [r.document.doc_id for r in export.records] == [
+    assert [r.id for r in export.documents] == [
         "labelstudio_export-1", "labelstudio_export-2", "labelstudio_export-4"]
     assert export.skipped == {"no annotation": 1}
     assert export.dropped == {"earlier annotation of the task": 3}
     assert export.read == 14 == written(export) + sum(export.dropped.values())
-    assert [r.where for r in export.records][0] == f"{path}:2:3"
+    assert [r.where for r in export.documents][0] == f"{path}:2:3"
 
 
 def test_labelstudio_only_cancelled_annotations_skip_the_task():
     tasks = [{"data": {"text": "我们"}, "annotations": [
         {"id": 1, "was_cancelled": True, "result": [_ls_result(0, 2, "我们", "ACTOR")]}]}]
     export = labelstudio.read(Path("x.json"), json.dumps(tasks), PROJECT)
-    assert export.records == [] and export.skipped == {"only cancelled annotations": 1}
+    assert export.documents == [] and export.skipped == {"only cancelled annotations": 1}
     assert export.read == 1 and export.dropped == {"cancelled annotation": 1}
 
 
@@ -173,7 +174,7 @@ def test_doccano_export_reads_label_older_labels_and_entities_in_utf16_units():
         [("CONTEXT", "当您使用快手小店时"), ("ACTOR", "第三方SDK"), ("ACTION", "获取"), ("DATA", "位置信息")],
         [("ACTOR", "我们"), ("ACTION", "共享"), ("DATA", "设备信息")],
     ]
-    assert [r.document.doc_id for r in export.records] == [
+    assert [r.id for r in export.documents] == [
         "doccano_export-12", "doccano_export-5", "doccano_export-13"]
     assert export.read == written(export) == 11
 
@@ -218,7 +219,7 @@ def test_prodigy_export_keeps_accepted_tasks_only():
     assert export.problems == []
     assert texts(export) == [
         [("ACTOR", "我们"), ("ACTION", "收集"), ("DATA", "手机号码"), ("CONTEXT", "用于注册𠀀账号")]]
-    assert export.records[0].document.doc_id == "kuaishou-1"
+    assert export.documents[0].id == "kuaishou-1"
     assert export.skipped == {"rejected task": 1, "ignored task": 1}
     assert export.read == 6 and export.dropped == {"rejected task": 2}
 
@@ -261,20 +262,25 @@ def test_prodigy_bad_spans_are_one_located_line_each(tokenizer):
 
 # Which format a file holds
 
-def test_detect_tells_the_formats_apart(tmp_path):
+def test_the_registry_tells_the_formats_apart(tmp_path):
+    def told(name: str, content: str):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        found = format_of(path)
+        return found.name if found else None
+
     lines = {
         "prodigy": prodigy.task("p", TEXT, SPANS, blank_pipeline().tokenizer),
         "doccano": doccano.record("p", TEXT, SPANS),
-        "jsonl": jsonl.record("p", TEXT, SPANS),
+        "jsonl": jsonl.to_jsonl(Document("p", TEXT, SPANS)),
     }
     for fmt, line in lines.items():
-        assert detect(Path("x.jsonl"), "not json\n" + line + "\n") == fmt
-    assert detect(Path("x.json"), labelstudio.tasks_json([labelstudio.task("p", TEXT, SPANS)])) == "labelstudio"
-    assert detect(Path("x.txt"), "(我们)") == "brackets"
-    assert detect(Path("x.json"), "{}") is None and detect(Path("x.jsonl"), '{"text": "a"}') is None
+        assert told("x.jsonl", "not json\n" + line + "\n") == fmt
+    assert told("x.json", labelstudio.tasks_json([labelstudio.task("p", TEXT, SPANS)])) == "labelstudio"
+    assert told("x.txt", "(我们)") == "brackets"
+    assert told("x.json", "{}") is None and told("x.jsonl", '{"text": "a"}') is None
     for name in ("labelstudio_export.json", "doccano_export.jsonl", "prodigy_export.jsonl"):
-        path = FIXTURES / name
-        assert detect(path, path.read_text(encoding="utf-8")) == name.split("_")[0]
+        assert format_of(FIXTURES / name).name == name.split("_")[0]
 
 
 # brackets -> each format -> brackets
@@ -301,7 +307,7 @@ def _through(fmt, text, spans, tokenizer):
         return doccano.read(Path("t.jsonl"), doccano.record("d", text, spans), PROJECT)
     if fmt == "prodigy":
         return prodigy.read(Path("t.jsonl"), prodigy.task("d", text, spans, tokenizer, accepted=True), PROJECT)
-    return jsonl.read_export(Path("t.jsonl"), jsonl.record("d", text, spans), PROJECT)
+    return jsonl.read(Path("t.jsonl"), jsonl.to_jsonl(Document("d", text, spans)), PROJECT)
 
 
 @settings(max_examples=150, deadline=None)
@@ -315,9 +321,9 @@ def test_brackets_through_each_format_come_back_unchanged(tokenizer, document):
     for fmt in ("labelstudio", "doccano", "prodigy", "jsonl"):
         export = _through(fmt, parsed.text, parsed.spans, tokenizer)
         assert export.problems == [], fmt
-        [record] = export.records
-        assert record.document.doc_id == "d"
-        assert brackets.render(record.document.text, record.document.spans)[0] == markup, fmt
+        [record] = export.documents
+        assert record.id == "d"
+        assert brackets.render(record.text, record.spans)[0] == markup, fmt
 
 
 # The commands
@@ -345,12 +351,12 @@ def test_convert_reports_bad_records_and_writes_the_good_ones(tmp_path, capsys):
     assert err.splitlines() == [
         f"{export}:1:1: error: bad-span: label[1][1] 5 is past the text (2 UTF-16 code units)"]
     assert [(r["text"], r["spans"]) for r in map(json.loads, out.splitlines())] == [
-        ("我们", [{"start": 0, "end": 2, "label": "ACTOR"}]),
-        ("收集", [{"start": 0, "end": 2, "label": "ACTION"}])]
+        ("我们", [{"start": 0, "end": 2, "label": "ACTOR", "text": "我们"}]),
+        ("收集", [{"start": 0, "end": 2, "label": "ACTION", "text": "收集"}])]
     unknown = tmp_path / "x.json"
     unknown.write_text("{}", encoding="utf-8")
     code, _, err = run(capsys, "convert", unknown, "--to", "jsonl")
-    assert code == 1 and err == f"{unknown}: error: cannot tell its format from its suffix and content; give --from\n"
+    assert code == 1 and err == f"{unknown}: error: cannot tell its format from its suffix and content; give its format\n"
 
 
 def test_convert_notes_skipped_tasks(capsys):
@@ -400,8 +406,8 @@ def test_corpus_says_which_files_it_cannot_tell_apart(tmp_path, capsys):
     path.write_text('{"text": "我们"}\n', encoding="utf-8")
     code, _, err = run(capsys, "corpus", path, "--out", tmp_path / "c")
     assert code == 1
-    assert err.splitlines()[0] == (f"{path}: error: neither privspan's JSONL nor an export of Label "
-                                   "Studio, doccano or Prodigy that its content tells apart; give --format")
+    assert err.splitlines()[0] == (f"{path}: error: cannot tell its format from its suffix and content; "
+                                   "give its format")
 
 
 def test_corpus_reads_the_projects_own_jsonl(tmp_path, capsys):
@@ -458,7 +464,7 @@ def test_annotate_for_labelstudio_writes_scored_predictions_and_the_config(polic
     assert [label.get("value") for label in config.iter("Label")] == LABELS
     # Read back before anyone corrects it, the draft is no annotation.
     export = labelstudio.read(out / "policy.json", (out / "policy.json").read_text(encoding="utf-8"), PROJECT)
-    assert export.records == [] and export.skipped == {"predictions only, no annotation": 1}
+    assert export.documents == [] and export.skipped == {"predictions only, no annotation": 1}
     # stdout gets the tasks as one JSON list, and no config
     code, stdout, _ = run(capsys, "annotate", SAVED, policy, "--format", "labelstudio", "--threshold", "0.1")
     assert json.loads(stdout) == [task]
@@ -477,4 +483,4 @@ def test_annotate_for_doccano_and_prodigy_writes_the_spans_to_correct(policy, tm
             content = content.replace('"spans":', '"answer": "accept", "spans":')
         export = (doccano if fmt == "doccano" else prodigy).read(Path("x.jsonl"), content, PROJECT)
         assert export.problems == []
-        assert {(s.start, s.end, s.label) for s in export.records[0].document.spans} == expected
+        assert {(s.start, s.end, s.label) for s in export.documents[0].spans} == expected

@@ -91,7 +91,7 @@ def test_folder_detection(tmp_path: Path, fake_pool: Path) -> None:
 def test_fake_pool_project_scheme(fake_pool: Path) -> None:
     result = read_ca4p(fake_pool)
     assert_conserved(result)
-    assert [doc.doc_id for doc in result.documents] == ["0001", "0007"]
+    assert [doc.id for doc in result.documents] == ["0001", "0007"]
     doc = result.documents[0]
     assert doc.text == TEXT
     assert result.read == len(GOOD) + 1 + 2
@@ -170,14 +170,14 @@ def test_pool_labels(pool: dict) -> None:
 
 def test_pool_spans_match_annotation_text(pool: dict, ca4p_dir: Path) -> None:
     for doc in pool["ca4p"].documents[:20]:
-        records = json.loads((ca4p_dir / "annotation_data" / f"{doc.doc_id}.json").read_text("utf-8"))
+        records = json.loads((ca4p_dir / "annotation_data" / f"{doc.id}.json").read_text("utf-8"))
         texts = {(r["start"], r["end"], CA4P_CLASSES.get(r["classId"])): r["text"] for r in records}
         for span in doc.spans:
             assert doc.text[span.start:span.end] == texts[(span.start, span.end, span.label)]
 
 
 def test_pool_documents_sorted(pool: dict) -> None:
-    ids = [doc.doc_id for doc in pool["project"].documents]
+    ids = [doc.id for doc in pool["project"].documents]
     assert ids == sorted(set(ids))
 
 

@@ -76,7 +76,9 @@ def test_convert_jsonl_and_back(tmp_path, capsys):
     parsed = parse(SEED.read_text(encoding="utf-8"))
     assert record["id"] == SEED.stem and record["text"] == parsed.text
     assert len(record["spans"]) == 124
-    assert all(set(s) == {"start", "end", "label"} for s in record["spans"])
+    # gold: no score; each span's text, which a reader checks against the offsets
+    assert all(set(s) == {"start", "end", "label", "text"} and s["text"] == parsed.text[s["start"]:s["end"]]
+               for s in record["spans"])
     code, out, _ = run(capsys, "convert", jsonl, "--to", "brackets")
     assert code == 0
     again = parse(out[:-1])  # one document, followed by a newline

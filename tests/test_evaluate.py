@@ -216,15 +216,16 @@ def test_bad_docbin_and_bad_model_are_one_line(tiny, capsys):
 
 
 def test_docbin_gold_is_the_annotated_offsets_not_the_expanded_ones(tmp_path):
-    from pipeline.measure.evaluate import read_gold
+    from pipeline.gold.sources import gather
 
     source = tmp_path / "m.txt"
     source.write_text("[提供]<手机>号码", encoding="utf-8")
     assert main(["corpus", str(source), "--out", str(tmp_path / "c"), "--dev", "0"]) == 0
-    gathered, token_aligned_only = read_gold([str(tmp_path / "c" / "train.spacy")], "auto", "project", "sc")
+    gathered = gather([str(tmp_path / "c" / "train.spacy")])
     [unit] = gathered.units
     assert unit.spans == [Span(0, 2, "ACTION"), Span(2, 4, "DATA")]  # the span on 手机 as marked
-    assert token_aligned_only is False
+    assert (unit.doc_id, unit.line) == ("m", 1)
+    assert gathered.problems == []  # no warning that the gold is only token-aligned
 
 
 def test_cli_trim_edges(tiny, capsys):

@@ -20,7 +20,7 @@ from hypothesis import given, settings, strategies as st
 from pipeline.annotation.outputs import Output
 from pipeline.formats.brackets import parse
 from pipeline.formats.html import PAGE_TAIL, label_color, page_head, to_html
-from pipeline.records import Annotated, Span, Text
+from pipeline.records import Document, Span
 from pipeline.schema import LABELS, MEANINGS
 
 # Markup characters, runs of spaces, a tab, CRLF line ends, a blank line and a script.
@@ -30,13 +30,18 @@ POLICY = ("  {当(我们)[收集]<您的<手机号码>>时}，  会\t同时[使�
 
 
 def annotated(markup: str, extra: Tuple[Span, ...] = (), doc_id: str = "policy",
-              source: str = "policy.txt") -> Annotated:
+              source: str = "policy.txt") -> Document:
     """A result from bracket markup; distinct scores name each span in its mark's title."""
     parsed = parse(markup)
     assert not parsed.errors
     spans = sorted([*parsed.spans, *extra])
-    return Annotated(Text(source, source, doc_id, parsed.text), spans,
-                     [round(0.5 + i / 100, 2) for i in range(len(spans))])
+    return scored(Document(doc_id, parsed.text, source=source, where=source), spans,
+                  [round(0.5 + i / 100, 2) for i in range(len(spans))])
+
+
+def scored(doc: Document, spans, scores) -> Document:
+    doc.spans, doc.scores = list(spans), dict(zip(spans, scores))
+    return doc
 
 
 def text_area(markup: str) -> str:
@@ -69,7 +74,7 @@ class _Marks(HTMLParser):
         self.around.extend(sorted(self.open) for _ in data)
 
 
-def marks(result: Annotated) -> _Marks:
+def marks(result: Document) -> _Marks:
     parser = _Marks()
     parser.feed(text_area(to_html(result)))
     parser.close()
@@ -77,17 +82,17 @@ def marks(result: Annotated) -> _Marks:
     return parser
 
 
-def titles(result: Annotated) -> List[List[str]]:
+def titles(result: Document) -> List[List[str]]:
     """What `marks(result).around` must be: the spans over each character."""
-    return [sorted(f"{s.label} {score:.2f}" for s, score in zip(result.spans, result.scores)
-                   if s.start <= i < s.end) for i in range(len(result.doc.text))]
+    return [sorted(f"{s.label} {score:.2f}" for s, score in zip(result.spans, result.score_list())
+                   if s.start <= i < s.end) for i in range(len(result.text))]
 
 
 def test_the_text_comes_back_exactly_without_inserted_characters():
     result = annotated(POLICY)
-    assert '<script>document.title = "pwned"</script>' in result.doc.text
+    assert '<script>document.title = "pwned"</script>' in result.text
     area = text_area(to_html(result))
-    assert html.unescape(re.sub(r"<[^>]*>", "", area)) == result.doc.text
+    assert html.unescape(re.sub(r"<[^>]*>", "", area)) == result.text
     assert "\r" not in area  # a parser would turn a literal CRLF into LF
 
 
@@ -121,16 +126,16 @@ def test_crossing_spans_are_cut_into_fragments_labelled_once():
 def test_any_spans_render_as_well_formed_marks_over_exactly_their_characters(case):
     text, drawn = case
     spans = sorted({Span(a, b, label) for a, b, label in drawn if a < b})
-    result = Annotated(Text("x.txt", "x.txt", "x", text), spans,
+    result = scored(Document("x", text), spans,
                        [round(0.01 * (i + 1), 2) for i in range(len(spans))])
     parsed = marks(result)
     assert html.unescape(re.sub(r"<[^>]*>", "", text_area(to_html(result)))) == text
     assert parsed.around == titles(result)
-    assert sorted(parsed.shown) == sorted(f"{s.label} {x:.2f}" for s, x in zip(spans, result.scores))
+    assert sorted(parsed.shown) == sorted(f"{s.label} {x:.2f}" for s, x in zip(spans, result.score_list()))
 
 
 def test_policy_ids_and_labels_are_escaped():
-    result = Annotated(Text("x.txt", "x.txt", "<i>p</i>", "我们<script>alert('x')</script> & 信息"),
+    result = scored(Document("<i>p</i>", "我们<script>alert('x')</script> & 信息"),
                        [Span(0, 2, '"><b>')], [0.5])
     page = page_head("<t>.txt") + to_html(result) + PAGE_TAIL
     assert "<script" not in page and "<b>" not in page and "<i>" not in page and "<t>" not in page
@@ -153,7 +158,7 @@ def test_the_legend_shows_every_label_of_the_schema_with_its_meaning():
 
 def test_labels_outside_the_schema_get_a_colour_and_a_legend_of_their_own():
     seven = ["ACTOR", "COLLECT", "SHARE", "CONDITION", "RECEIVER", "PURPOSE", "DATA"]
-    result = Annotated(Text("x.txt", "x.txt", "x", "甲" * 7), [Span(i, i + 1, label) for i, label in
+    result = scored(Document("x", "甲" * 7), [Span(i, i + 1, label) for i, label in
                                                               enumerate(seven)], [0.9] * 7)
     section = to_html(result)
     legend = re.search(r'<ul class="legend">.*?</ul>', section).group(0)

@@ -304,7 +304,7 @@ def test_partitions_read_what_whole_inputs_read(tmp_path):
         pytest.fail(str(failure))
 
     def in_order(docs):  # partitions of files gather the files between JSONL and Parquet ones
-        return sorted(docs, key=lambda doc: (doc.source, doc.name))
+        return sorted(docs, key=lambda doc: (doc.source, doc.where))
 
     whole = in_order(read_documents(inputs, never))
     for size in (1, 2, 1000):

@@ -16,7 +16,7 @@ from spacy.pipeline import SpanCategorizer
 from pipeline.annotation.select import Paragraph, choose, paragraphs, uncertainty
 from pipeline.cli import main
 from pipeline.formats import brackets, doccano, prodigy
-from pipeline.formats.readers import read_file
+from pipeline.formats.registry import read
 from pipeline.measure.diff import compare
 from pipeline.records import Document, Span
 from pipeline.schema import SCHEMES
@@ -274,7 +274,7 @@ def test_select_writes_valid_tasks_in_each_format(tmp_path, capsys, model):
             assert (out.parent / "label_config.xml").exists()
         elif fmt == "doccano":
             export = doccano.read(out, content, PROJECT)
-            assert not export.problems and [r.document.doc_id for r in export.records] == ids
+            assert not export.problems and [r.id for r in export.documents] == ids
         elif fmt == "prodigy":
             export = prodigy.read(out, content, PROJECT)  # a draft: tasks not yet answered
             assert not export.problems and export.skipped == {"unanswered task": 4}
@@ -291,8 +291,8 @@ def test_select_reads_a_spacy_corpus(tmp_path, capsys, model, seed_corpus):
     assert code == 0, err
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(ids) == 3 and all(i.startswith("seed_kuaishou:") for i in ids)
-    docs = read_file(seed_corpus / "train.spacy", PROJECT).records
-    assert set(ids) <= {r.document.doc_id for r in docs}
+    docs = read(seed_corpus / "train.spacy", PROJECT).documents
+    assert set(ids) <= {d.record_id for d in docs}
 
 
 def test_select_bad_input_is_one_located_line_and_exit_1(tmp_path, capsys, model):

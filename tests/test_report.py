@@ -14,11 +14,10 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.formats.brackets import parse
-from pipeline.records import Span
+from pipeline.records import Document, Span
 from pipeline.report.categories import GENERIC, OTHER, Categories, load
 from pipeline.report.items import Options, items_of, outermost
 from pipeline.report.practices import COLLECT, SHARE, Practices
-from pipeline.report.sources import Policy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report_policies.jsonl"
 A1 = ["个人基本资料", "个人身份信息", "个人生物识别信息", "网络身份标识信息", "个人健康生理信息", "个人教育工作信息",
@@ -358,13 +357,15 @@ def test_bad_input_is_one_located_line_each_and_the_good_is_kept(tmp_path, capsy
     assert code == 1
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 4
-    assert errors[0].startswith(f"{bad}:2: error: bad JSONL line")
-    assert errors[1] == f"{bad}:3: error: span 1 of y (1, 9) is outside its text of 3 characters"
-    assert errors[2].startswith(f"{bad}:4: error: bad record")
+    # the same lines every reader of privspan's JSONL gives (formats/jsonl.py)
+    assert errors[0].startswith(f"{bad}:2:1: error: bad-record: not JSON")
+    assert errors[1] == f"{bad}:3:1: error: bad-span: y: spans[0].end 9 is past the text (3 characters)"
+    assert errors[2] == f"{bad}:4:1: error: bad-record: a JSON object per line expected, not list"
     assert errors[3].startswith(str(missing))
     assert all("Traceback" not in e for e in errors)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert [p["id"] for p in report["policies"]] == ["alpha"]
+    # y's bad span is left out, y itself kept
+    assert [(p["id"], len(p["data_items"])) for p in report["policies"]] == [("alpha", len(ALPHA)), ("y", 0)]
     assert report["policies"][0]["data_items"] == ALPHA
 
 
@@ -438,9 +439,9 @@ def test_a_parquet_file_broken_inside_is_one_line(tmp_path, capsys):
     assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
 
 
-def _fixture_policies() -> List[Policy]:
+def _fixture_policies() -> List[Document]:
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
-    return [Policy(r["id"], r["text"], [Span(s["start"], s["end"], s["label"]) for s in r["spans"]]) for r in rows]
+    return [Document(r["id"], r["text"], [Span(s["start"], s["end"], s["label"]) for s in r["spans"]]) for r in rows]
 
 
 def test_every_input_format_gives_the_same_report(tmp_path):
@@ -450,14 +451,13 @@ def test_every_input_format_gives_the_same_report(tmp_path):
     from pipeline.formats import parquet
     from pipeline.formats.brackets import render
     from pipeline.gold.docs import blank_pipeline
-    from pipeline.records import Annotated, Text
 
     policies = _fixture_policies()
     expected = {"alpha": ALPHA, "b": B}
     shard = tmp_path / "in" / "part-0.parquet"
     shard.parent.mkdir()
-    parquet.write(shard, [Annotated(Text("x", p.id, p.id, p.text), p.spans, [0.9] * len(p.spans))
-                          for p in policies], {"name": "m", "version": "0"})
+    parquet.write(shard, [Document(p.id, p.text, p.spans, {s: 0.9 for s in p.spans}) for p in policies],
+                  {"name": "m", "version": "0"})
     # A corpus holds paragraphs: each policy split in two at its first sentence, out of order.
     nlp = blank_pipeline()
     docbin = DocBin(store_user_data=True)
@@ -495,7 +495,7 @@ def test_against_gold_scores_policy_level_item_recall_and_precision(tmp_path, ca
     from pipeline.measure.items import score
 
     gold_text = parse("<手机号码、设备标识符（IMEI/OAID）>和<微信账号>")
-    gold = [Policy("a", gold_text.text, gold_text.spans)]
+    gold = [Document("a", gold_text.text, gold_text.spans)]
     scores = score({"a": ["手机号码", "imei", "微信"]}, gold, load())
     # gold items: 手机号码, 设备标识符, imei, oaid, 微信账号; 微信 is inside the gold span 微信账号
     assert (scores.recall, scores.precision) == (pytest.approx(2 / 5), 1.0)
@@ -596,7 +596,7 @@ def test_chromium_renders_the_page_with_every_chart_and_the_policy_text_as_text(
 def test_the_lexicon_holds_specific_items_of_several_gold_policies_and_fills_gaps_only():
     from pipeline.report.lexicon import build_lexicon, with_lexicon
 
-    gold = [Policy(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
+    gold = [Document(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
         "<IMEI、MAC地址、天气、个人信息、OAID>", "<您的imei>和<MAC地址>及<天气>和<个人信息>"]))]
     lexicon = build_lexicon(gold, load(), min_policies=2)
     assert lexicon.entries == ["MAC地址", "IMEI"]  # not generic, not other, in two policies
@@ -604,7 +604,7 @@ def test_the_lexicon_holds_specific_items_of_several_gold_policies_and_fills_gap
     taken = [Span(0, 2, "ACTION"), Span(text.rindex("mac地址"), text.index("。"), "DATA")]
     # only in a sentence with an ACTION, outside DATA spans, never inside a Latin word
     assert [text[s.start:s.end] for s in lexicon.spans(text, taken)] == ["Imei", "MAC地址"]
-    (policy,) = with_lexicon([Policy("p", text, taken)], lexicon)
+    (policy,) = with_lexicon([Document("p", text, taken)], lexicon)
     assert [text[s.start:s.end] for s in policy.spans] == ["收集", "Imei", "MAC地址", "mac地址"]
     assert build_lexicon(gold, load(), min_policies=3).entries == []
 
@@ -620,7 +620,7 @@ def test_min_score_leaves_out_the_spans_annotate_scored_lower(tmp_path):
 def test_a_lexicon_item_must_be_marked_data_in_enough_of_its_occurrences():
     from pipeline.report.lexicon import build_lexicon
 
-    gold = [Policy(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
+    gold = [Document(str(n), parsed.text, parsed.spans) for n, parsed in enumerate(map(parse, [
         "[收集]<IMEI>和<MAC地址>。", "[收集]<IMEI>、<MAC地址>。[收集]MAC地址。[使用]MAC地址和IMEI。目录：MAC地址"]))]
     # MAC地址: 2 of its 4 occurrences in sentences with an ACTION are DATA; IMEI: 2 of 3
     assert build_lexicon(gold, load(), 2, min_marked=0.5).entries == ["MAC地址", "IMEI"]

@@ -17,16 +17,17 @@ from ..formats.jsonl import read_texts
 from ..formats.markdown import visible_text as markdown_text
 from ..problems import InputError
 from ..files import collect_files, decode, is_saved_dataset, read_text
-from ..records import Text
+from ..formats.registry import FORMATS, suffixes
+from ..records import Document
 
-SUFFIXES = (".txt", ".html", ".htm", ".md", ".markdown", ".jsonl", ".parquet")
+SUFFIXES = suffixes(name for name, f in FORMATS.items() if f.annotate)
 STDIN = "-"
 EMPTY = "error: empty document, nothing to annotate"
 
 
 def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
                    note: Optional[Callable[[str], None]] = None,
-                   markup: Optional[Callable[[str], None]] = None) -> Iterator[Text]:
+                   markup: Optional[Callable[[str], None]] = None) -> Iterator[Document]:
     """Documents of files, folders, saved HF datasets and stdin in order.
 
     Each bad input (or JSONL line) is one line to `fail`; `note`, if given, hears the
@@ -53,18 +54,18 @@ def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
                 yield from _checked(_file_documents(path, fail, note, markup), fail)
 
 
-def _checked(docs: Iterator[Text], fail: Callable[[str], None]) -> Iterator[Text]:
+def _checked(docs: Iterator[Document], fail: Callable[[str], None]) -> Iterator[Document]:
     try:
         for doc in docs:
             if doc.text.strip():
                 yield doc
             else:
-                fail(f"{doc.name}: {EMPTY}")
+                fail(f"{doc.where}: {EMPTY}")
     except InputError as err:
         fail(str(err))
 
 
-def _dataset_documents(path: Path, fail: Callable[[str], None]) -> Iterator[Text]:
+def _dataset_documents(path: Path, fail: Callable[[str], None]) -> Iterator[Document]:
     # datasets takes a second to import: only for the inputs that need it
     from ..formats.hf import dataset_texts, text_splits
 
@@ -72,14 +73,14 @@ def _dataset_documents(path: Path, fail: Callable[[str], None]) -> Iterator[Text
         yield from dataset_texts(path, fail, split)
 
 
-def _stdin_documents(markup: Optional[Callable[[str], None]]) -> Iterator[Text]:
+def _stdin_documents(markup: Optional[Callable[[str], None]]) -> Iterator[Document]:
     text, _ = decode(sys.stdin.buffer.read(), "<stdin>")
-    yield Text(STDIN, "<stdin>", "stdin", _plain_text(strip_bom(text), "<stdin>", markup))
+    yield Document("stdin", _plain_text(strip_bom(text), "<stdin>", markup), source=STDIN, where="<stdin>")
 
 
 def _file_documents(path: Path, fail: Callable[[str], None],
                     note: Optional[Callable[[str], None]],
-                    markup: Optional[Callable[[str], None]]) -> Iterator[Text]:
+                    markup: Optional[Callable[[str], None]]) -> Iterator[Document]:
     content, encoding = read_text(path)
     if note:
         note(f"{path}: encoding {encoding}")
@@ -88,11 +89,11 @@ def _file_documents(path: Path, fail: Callable[[str], None],
     if suffix == ".jsonl":
         yield from read_texts(path, content, fail)
     elif suffix in (".html", ".htm"):
-        yield Text(str(path), str(path), path.stem, html_text(content))
+        yield Document(path.stem, html_text(content), source=str(path), where=str(path))
     elif suffix in (".md", ".markdown"):
-        yield Text(str(path), str(path), path.stem, markdown_text(content))
+        yield Document(path.stem, markdown_text(content), source=str(path), where=str(path))
     else:
-        yield Text(str(path), str(path), path.stem, _plain_text(content, str(path), markup))
+        yield Document(path.stem, _plain_text(content, str(path), markup), source=str(path), where=str(path))
 
 
 def _plain_text(content: str, name: str, markup: Optional[Callable[[str], None]]) -> str:

@@ -10,15 +10,16 @@ from typing import Callable, List, Optional, Sequence, TextIO
 from spacy.tokens import Doc
 
 from .inputs import STDIN
-from ..records import Annotated, Text
 from ..formats import doccano, labelstudio, prodigy
 from ..formats.brackets import render
 from ..formats.html import PAGE_TAIL, page_head, to_html
 from ..formats.jsonl import to_jsonl
+from ..formats.registry import WRITABLE, extension
+from ..records import Document
 from ..schema import LABELS
 
-EXTENSIONS = {"brackets": ".txt", "jsonl": ".jsonl", "html": ".html",
-              "labelstudio": ".json", "doccano": ".jsonl", "prodigy": ".jsonl"}
+# the formats written a document at a time (Parquet shards are a job's: processing/job.py)
+FORMATS = tuple(name for name in WRITABLE if name != "parquet")
 
 
 class Output:
@@ -57,18 +58,19 @@ class Output:
             except OSError as err:
                 say(f"{config}: error: cannot write ({err.strerror})")
 
-    def write(self, result: Annotated) -> bool:
-        """Write one result; False when its output file cannot be made."""
-        if self.source is None or (self.out_dir is not None and result.doc.source != self.source):
+    def write(self, result: Document) -> bool:
+        """Write one document (a model's spans if it has scores, else gold); False when its
+        output file cannot be made."""
+        if self.source is None or (self.out_dir is not None and result.source != self.source):
             self.close()
-            self.source = result.doc.source
-            self.stream = self._open(result.doc)
+            self.source = result.source
+            self.stream = self._open(result)
         if self.stream is None:
             return False
         if self.fmt == "brackets":
-            markup, left_out = render(result.doc.text, result.spans, result.scores)
+            markup, left_out = render(result.text, result.spans, result.score_list())
             if self.verbose and left_out:
-                self.say(f"{result.doc.name}: {len(left_out)} span(s) left out: they cross "
+                self.say(f"{result.where}: {len(left_out)} span(s) left out: they cross "
                          "a higher-scored span, which brackets cannot write")
             # Documents sharing one output each start on a line of their own.
             self.stream.write(("" if self.ends_line else "\n") + markup)
@@ -82,17 +84,17 @@ class Output:
         self.written += 1
         return True
 
-    def _write_task(self, result: Annotated) -> None:
-        doc = result.doc
+    def _write_task(self, doc: Document) -> None:
         if self.fmt == "labelstudio":
-            self.tasks.append(labelstudio.task(doc.doc_id, doc.text, result.spans, result.scores,
+            self.tasks.append(labelstudio.task(doc.record_id, doc.text, doc.spans, doc.score_list(),
                                                self.model_version))
         elif self.fmt == "doccano":
-            self.stream.write(doccano.record(doc.doc_id, doc.text, result.spans) + "\n")
+            self.stream.write(doccano.record(doc.record_id, doc.text, doc.spans) + "\n")
         else:
-            self.stream.write(prodigy.task(doc.doc_id, doc.text, result.spans, self.tokenizer) + "\n")
+            self.stream.write(prodigy.task(doc.record_id, doc.text, doc.spans, self.tokenizer,
+                                           accepted=doc.scores is None) + "\n")
 
-    def _open(self, doc: Text) -> Optional[TextIO]:
+    def _open(self, doc: Document) -> Optional[TextIO]:
         self.ends_line = True
         if self.out_dir is None and self.out_file is None:
             stream: TextIO = sys.stdout
@@ -110,10 +112,10 @@ class Output:
                 return None
         if self.fmt == "html":
             # Named after the input file, not the path it was read from.
-            stream.write(page_head(doc.name if doc.source == STDIN else Path(doc.source).name))
+            stream.write(page_head(doc.where if doc.source == STDIN else Path(doc.source).name))
         return stream
 
-    def _path(self, doc: Text) -> Path:
+    def _path(self, doc: Document) -> Path:
         stem = "stdin" if doc.source == STDIN else Path(doc.source).stem
         name, n = stem, 1
         # Two inputs with one stem (a/x.txt, b/x.html) must not overwrite each other.
@@ -121,7 +123,7 @@ class Output:
             n += 1
             name = f"{stem}-{n}"
         self.names.add(name)
-        return self.out_dir / (name + EXTENSIONS[self.fmt])
+        return self.out_dir / (name + extension(self.fmt))
 
     def close(self) -> None:
         if self.stream is None:

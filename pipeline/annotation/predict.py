@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
+from dataclasses import replace
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
-from ..records import Annotated, Text
-from .load import span_categorizer
-from ..problems import InputError
 from ..components.suggester import SENTENCE_ENDS
-from ..records import Span
+from ..problems import InputError
+from ..records import Document, Span
+from .load import span_categorizer
 
 # Peak memory follows the characters in a batch, not the paragraphs: with spaCy's
 # mean_max reducer about 90 KB a character (every candidate span's token vectors), so
@@ -52,25 +52,25 @@ def pieces(text: str, max_chars: int = MAX_CHARS) -> Iterator[Tuple[int, str]]:
 Found = Tuple[int, int, str, float]
 
 
-def annotate(nlp: Language, docs: Iterable[Text], *, batch_size: int = BATCH_SIZE,
-             n_process: int = 1, progress: Optional[Callable[[int], None]] = None) -> Iterator[Annotated]:
-    """Annotate documents in order with the pipeline's spans, as `nlp(piece).spans` has
-    them; `progress` is called with the characters of each piece."""
+def annotate(nlp: Language, docs: Iterable[Document], *, batch_size: int = BATCH_SIZE,
+             n_process: int = 1, progress: Optional[Callable[[int], None]] = None) -> Iterator[Document]:
+    """The documents in order, each with the pipeline's spans and their scores, as
+    `nlp(piece).spans` has them; `progress` is called with the characters of each piece."""
     spancat = span_categorizer(nlp)
     # Each piece's place, in the order the pieces are predicted.
     places: deque = deque()
-    open_docs: Dict[int, Annotated] = {}
+    open_docs: Dict[int, Document] = {}
     found: Dict[int, Dict[Span, float]] = {}
 
     def texts() -> Iterator[str]:
         for index, doc in enumerate(docs):
-            open_docs[index] = Annotated(doc)
+            open_docs[index] = doc
             found[index] = {}
             for offset, piece in pieces(doc.text):
                 places.append((index, offset, len(piece)))
                 yield piece
 
-    def finished(before: Optional[int]) -> Iterator[Annotated]:
+    def finished(before: Optional[int]) -> Iterator[Document]:
         while open_docs and (before is None or next(iter(open_docs)) < before):
             index = next(iter(open_docs))
             yield _settle(open_docs.pop(index), found.pop(index))
@@ -165,7 +165,5 @@ def _predict_in_pool(nlp: Language, key: str, grouped: Iterable[List[str]],
             yield from pending.popleft().get()
 
 
-def _settle(result: Annotated, best: Dict[Span, float]) -> Annotated:
-    result.spans = sorted(best)
-    result.scores = [best[span] for span in result.spans]
-    return result
+def _settle(doc: Document, best: Dict[Span, float]) -> Document:
+    return replace(doc, spans=sorted(best), scores=best)

@@ -27,7 +27,7 @@ from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
 from ..problems import InputError
-from ..records import Document, Text, split_units
+from ..records import Document, split_units
 from .load import span_categorizer
 from .predict import BATCH_SIZE, batches, pieces
 
@@ -48,12 +48,12 @@ def paragraphs(documents: Iterable[Document]) -> List[Paragraph]:
     paragraph's policy is its id less that `:LINE`."""
     out = []
     for doc in documents:
-        if _LINE.search(doc.doc_id):
+        if doc.line is not None or _LINE.search(doc.id):
             if doc.text.strip():
-                out.append(Paragraph(doc.doc_id, _LINE.sub("", doc.doc_id), doc.text))
+                out.append(Paragraph(doc.record_id, _LINE.sub("", doc.record_id), doc.text))
             continue
-        for unit in split_units(Document(doc.doc_id, doc.text)):
-            out.append(Paragraph(unit.id, doc.doc_id, unit.text))
+        for unit in split_units(Document(doc.id, doc.text)):
+            out.append(Paragraph(unit.id, doc.id, unit.text))
     return out
 
 
@@ -112,4 +112,4 @@ def drafts(nlp: Language, chosen: Sequence[Paragraph], source: str) -> List:
     """The model's spans on the chosen paragraphs, as `annotate` finds them."""
     from .predict import annotate
 
-    return list(annotate(nlp, (Text(source, p.id, p.id, p.text) for p in chosen)))
+    return list(annotate(nlp, (Document(p.id, p.text, source=source, where=p.id) for p in chosen)))

@@ -57,27 +57,17 @@ class Inputs:
 
 
 def read_documents(sources: Sequence[str], fmt: str, scheme: "LabelScheme") -> Tuple[List["Document"], bool]:
-    """The documents of files and folders in any readable format (`.spacy` included), each
+    """The documents of files and folders in any readable format (formats/registry.py), each
     problem on stderr as one located line; returns them and whether anything was bad."""
-    from ..formats.readers import ALL_SUFFIXES, SUFFIXES, read_file
+    from ..formats.registry import read_each
 
-    suffixes = SUFFIXES.get(fmt, ALL_SUFFIXES + (".spacy",))
-    files, errors = collect_files(sources, suffixes)
-    for error in errors:
-        print(error, file=sys.stderr)
-    failed = bool(errors)
     documents: List["Document"] = []
-    for file in files:
-        try:
-            export = read_file(file, scheme, fmt)
-        except InputError as err:
-            print(err, file=sys.stderr)
-            failed = True
-            continue
-        for problem in export.problems:
-            print(problem, file=sys.stderr)
+    failed = False
+    for file, export in read_each(sources, scheme, fmt):
+        for line in [*export.errors, *export.problems]:
+            print(line, file=sys.stderr)
         for reason, n in sorted(export.skipped.items()):
             print(f"{file}: note: {n} task(s) skipped: {reason}", file=sys.stderr)
-        failed = failed or export.bad > 0
-        documents.extend(record.document for record in export.records)
+        failed = failed or export.failed
+        documents.extend(export.documents)
     return documents, failed

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..annotation.inputs import STDIN, read_documents
 from ..annotation.load import load_pipeline, span_categorizer
-from ..annotation.outputs import EXTENSIONS, Output
+from ..annotation.outputs import FORMATS, Output
 from ..annotation.predict import BATCH_SIZE, annotate
 from ..formats import labelstudio
 from ..problems import InputError
@@ -39,7 +39,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                "markup problems are FILE:LINE:COL lines on stderr, as lint "
                                "prints them (exit status unchanged). Without it brackets are "
                                "text, as literal brackets in a policy often are")
-    annotate.add_argument("--format", choices=tuple(EXTENSIONS) + ("parquet",), default="brackets",
+    annotate.add_argument("--format", choices=FORMATS + ("parquet",), default="brackets",
                           help="brackets: the markup itself; jsonl: one {id, text, spans} line per "
                                "document; html: a page to read in a browser; labelstudio: tasks "
                                "with the spans as scored predictions (and, with --out, the "
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
                                n_process=args.n_process, progress=progress.chars):
             if not output.write(result):
                 failed = True
-            n_chars += len(result.doc.text)
+            n_chars += len(result.text)
             progress.document()
     finally:
         output.close()

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-from ..gold.sources import FORMATS, Gathered, gather
+from ..gold.sources import FORMATS_READ, Gathered, gather
 from ..records import Unit
 from ..schema import SCHEMES
 from ._common import HelpFormatter, label_counts
@@ -22,7 +22,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     corpus.add_argument("sources", nargs="+", help="bracket files/folders, CA4P-483 folders, HF "
                         "datasets, exports of Label Studio (.json), doccano or Prodigy (.jsonl)")
     corpus.add_argument("--out", required=True, help="folder for train.spacy, dev.spacy, test.spacy")
-    corpus.add_argument("--format", choices=FORMATS, default="auto",
+    corpus.add_argument("--format", choices=FORMATS_READ, default="auto",
                         help="how to read the sources; auto tells them apart by their files (a "
                              ".json or .jsonl file by its content), a folder of exports needs the "
                              "tool's name")
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"privspan corpus: error: {err}", file=sys.stderr)
         return 1
-    report = CorpusReport(documents=gathered.documents, unannotated=unannotated)
+    report = CorpusReport(documents=gathered.policies, unannotated=unannotated)
     paths = write_corpus(blank_pipeline(), split, Path(args.out), report)
     if args.hf_out:
         from ..formats.hf import save_splits
@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
           + (f"; datasets to {args.hf_out}" if args.hf_out else "")
           + (f"; training text to {args.raw_text}" if args.raw_text else "")
           + f" in {time.perf_counter() - started:.1f} s")
-    return 1 if gathered.errors or gathered.bad_records or (args.strict and n_errors) else 0
+    return 1 if gathered.failed or (args.strict and n_errors) else 0
 
 
 def _cut(gathered: Gathered, chars: str) -> int:

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..formats.readers import SUFFIXES
+from ..formats.registry import READABLE
 from ..problems import InputError
 from ..schema import SCHEMES, get_scheme
 from ._common import HelpFormatter, read_documents
@@ -17,9 +17,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                "agreement per label, added, removed, relabelled, re-cut spans",
                                formatter_class=HelpFormatter)
     diff.add_argument("a", help="the first annotation (the reference, e.g. the model's draft): a "
-                      "file or folder in any format convert reads, or .spacy")
+                      "file or folder in any format with spans (formats/registry.py)")
     diff.add_argument("b", help="the second annotation (e.g. the correction), in any such format")
-    diff.add_argument("--from", dest="source", choices=("auto",) + tuple(SUFFIXES), default="auto",
+    diff.add_argument("--from", dest="source", choices=("auto",) + READABLE, default="auto",
                       help="the format of both inputs; auto tells each file's by suffix and content")
     diff.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                       help="the labels a tool's annotations may have (others are errors)")

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..measure.evaluate import FORMATS as EVALUATE_FORMATS
+from ..gold.sources import FORMATS_READ
 from ..schema import SCHEMES
 from ._common import HelpFormatter
 
@@ -21,7 +21,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--markdown", action="store_true", help="print markdown tables")
     evaluate.add_argument("--all-units", action="store_true",
                           help="score units without gold spans too (default: annotated units only)")
-    evaluate.add_argument("--format", choices=EVALUATE_FORMATS, default="auto",
+    evaluate.add_argument("--format", choices=FORMATS_READ, default="auto",
                           help="how to read the gold; auto tells the sources apart by their files")
     evaluate.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                           help="label scheme for reading CA4P-483 and ordering the report")
@@ -41,14 +41,15 @@ def add_to(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..annotation.load import load_pipeline
-    from ..measure.evaluate import evaluate, format_report, read_gold, spans_component, varying_edge_words
+    from ..gold.sources import gather
+    from ..measure.evaluate import evaluate, format_report, spans_component, varying_edge_words
 
     decoding = {"flat": True} if args.flat else {}
     if args.cut_at:
         decoding["cut_at"] = args.cut_at
     nlp = load_pipeline(args.model, decoding=decoding)
     key, model_labels = spans_component(nlp)
-    gathered, token_aligned = read_gold(args.gold, args.format, args.labels, key)
+    gathered = gather(args.gold, args.format, args.labels)
     for error in gathered.errors:
         print(error, file=sys.stderr)
     for problem in gathered.problems:
@@ -63,9 +64,6 @@ def run(args: argparse.Namespace) -> int:
     if model_labels and gold_labels - set(model_labels):
         print(f"privspan evaluate: warning: gold labels {', '.join(sorted(gold_labels - set(model_labels)))} "
               f"are not labels of the model (try --labels)", file=sys.stderr)
-    if token_aligned:
-        print("privspan evaluate: note: these .spacy files keep no annotated offsets (built by "
-              "another tool?); scoring against their token-aligned spans", file=sys.stderr)
     labels = SCHEMES[args.labels].labels
     edge_words = varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
     report = evaluate(nlp, gathered.units, labels, args.all_units, edge_words)
@@ -78,4 +76,4 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             print(f"{args.output}: error: cannot write ({err.strerror})", file=sys.stderr)
             return 1
-    return 1 if gathered.errors else 0
+    return 1 if gathered.failed else 0

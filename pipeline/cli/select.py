@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..formats.readers import SUFFIXES
-from ..formats.tasks import FORMATS
+from ..annotation.outputs import FORMATS
+from ..formats.registry import READABLE
 from ..problems import InputError
 from ..schema import SCHEMES, get_scheme
 from ._common import HelpFormatter, read_documents
@@ -33,7 +33,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                         help="a candidate adds 1 - |score - threshold| / w to its paragraph's "
                         "uncertainty when that is positive, w being band, or the threshold or 1 - "
                         "threshold if smaller")
-    select.add_argument("--from", dest="source", choices=("auto",) + tuple(SUFFIXES), default="auto",
+    select.add_argument("--from", dest="source", choices=("auto",) + READABLE, default="auto",
                         help="the pool's format; auto tells each file's by suffix and content")
     select.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                         help="the labels a tool's annotations in the pool may have")

@@ -19,7 +19,7 @@ from ..files import read_text
 from ..problems import Problem
 from ..records import Document, Span, Unit
 from ..schema import BIOS_CLASSES, CA4P_CLASSES, LabelScheme, get_scheme
-from .tasks import Export, Record
+from .tasks import Export
 
 SUFFIXES = (".bios", ".bio", ".bioes", ".bmes")
 
@@ -125,11 +125,13 @@ def _decode(tags: List[Tuple[str, int]], path: Path, result: BiosResult) -> List
     return [(start, end, name, line) for start, end, name, line in spans]
 
 
-def read_export(path: Path, content: str, scheme: LabelScheme) -> Export:
-    """The sentences as documents for `privspan convert` (ids `STEM-LINE`); errors fail it."""
+def read(path: Path, content: str, scheme: LabelScheme) -> Export:
+    """Each sentence as a paragraph of the file's document (its line the sentence's first);
+    a bad line is one located error, which fails the command, and the rest is kept."""
     result = parse_bios(path, content, scheme.name)
     export = Export(problems=result.problems, read=result.read, dropped=result.dropped,
                     bad=sum(p.is_error for p in result.problems))
-    export.records = [Record(Document(f"{unit.doc_id}-{unit.line}", unit.text, unit.spans),
-                             f"{path}:{unit.line}:1") for unit in result.units]
+    export.documents = [Document(unit.doc_id, unit.text, unit.spans, source=str(path),
+                                 where=f"{path}:{unit.line}:1", line=unit.line)
+                        for unit in result.units]
     return export

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from ..problems import Problem
-from ..schema import CLOSERS, ESCAPE, LABEL_BRACKETS, LABELS, OPENERS, SPECIAL
 from ..records import Document, Span
-from .tasks import Export, Record, Where
+from ..schema import CLOSERS, ESCAPE, LABEL_BRACKETS, LABELS, OPENERS, SPECIAL, LabelScheme
+from .tasks import Export
 
 BOM = "\ufeff"
 
@@ -49,14 +49,16 @@ def parse(markup: str, path: str = "<string>") -> Parsed:
     return Parsed("".join(pieces), sorted(spans), problems)
 
 
-def read_export(path: Path, markup: str) -> Export:
-    """A bracket file as the one document `convert` reads from it, named by the file's stem.
+def read(path: Path, markup: str, scheme: Optional[LabelScheme] = None) -> Export:
+    """A bracket file as one document, named by the file's stem (the markup's labels are the
+    project's, whatever `scheme`).
 
     Markup problems are reported but drop nothing, since brackets that form no span stay text.
     """
     parsed = parse(markup, str(path))
     export = Export(problems=parsed.problems, read=len(parsed.spans))
-    export.records.append(Record(Document(path.stem, parsed.text, parsed.spans), Where(str(path), 1).at))
+    export.documents.append(Document(path.stem, parsed.text, parsed.spans, source=str(path),
+                                     where=f"{path}:1:1"))
     return export
 
 

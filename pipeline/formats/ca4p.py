@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..problems import InputError, Problem, clip, line_col
-from ..schema import CA4P_CLASSES, get_scheme
+from ..schema import CA4P_CLASSES, LabelScheme, get_scheme
+from .tasks import Export
 from ..records import Document, Span
 
 RAW_DIR = "raw_data"
@@ -89,6 +90,16 @@ def read_ca4p(folder: Path, scheme: str = "project") -> Ca4pResult:
         result.documents.append(Document(stem, text, sorted(spans)))
         result.written += len(spans)
     return result
+
+
+def read(folder: Path, scheme: LabelScheme) -> Export:
+    """`read_ca4p` as every reader answers: its problems are reported and fail nothing."""
+    result = read_ca4p(folder, scheme.name)
+    for document in result.documents:
+        document.source = str(folder / RAW_DIR / f"{document.id}.html")
+        document.where = f"{document.source}:1:1"
+    return Export(documents=result.documents, problems=result.problems, read=result.read,
+                  dropped=Counter(result.dropped))
 
 
 def _read_text(path: Path, problems: List[Problem]) -> Optional[str]:

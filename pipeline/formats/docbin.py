@@ -1,13 +1,15 @@
-"""spaCy's DocBin (`.spacy`), as `privspan corpus` writes it: reading, with a located error."""
+"""spaCy's DocBin (`.spacy`), as `privspan corpus` writes it (gold/corpus.py): its Docs, and
+its paragraphs read back as documents, with a located error."""
 from __future__ import annotations
 
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, List
 
-from ..problems import InputError
-from ..records import Span
-from ..schema import SPANS_KEY
+from ..problems import InputError, Problem
+from ..records import Document, Span
+from ..schema import SPANS_KEY, LabelScheme
+from .tasks import Export
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -33,3 +35,26 @@ def gold_spans(doc: "Doc", spans_key: str = SPANS_KEY) -> List[Span]:
     if "gold_chars" in doc.user_data:
         return sorted(Span(int(start), int(end), str(label)) for start, end, label in doc.user_data["gold_chars"])
     return sorted(Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, []))
+
+
+def read(path: Path, scheme: LabelScheme, spans_key: str = SPANS_KEY) -> Export:
+    """Each Doc as a paragraph of its document (`doc_id` and `line` from its user_data), with
+    the annotated offsets (`gold_chars`) when kept, else the Doc's spans (one warning says
+    so). Raises InputError for an unreadable file."""
+    from spacy.vocab import Vocab
+
+    export = Export()
+    token_aligned = 0
+    for i, doc in enumerate(read_docbin(path, Vocab()), start=1):
+        data = doc.user_data
+        spans = sorted(set(gold_spans(doc, spans_key)))
+        token_aligned += "gold_chars" not in data
+        export.read += len(spans)
+        export.documents.append(Document(str(data.get("doc_id", path.stem)), doc.text, spans,
+                                         source=str(path), where=f"{path}: doc {i}",
+                                         line=int(data.get("line", i))))
+    if token_aligned:
+        export.problems.append(Problem(str(path), 1, 1, "warning", "token-aligned",
+                                       f"{token_aligned} doc(s) keep no annotated offsets (built by "
+                                       "another tool?): their token-aligned spans are read"))
+    return export

@@ -8,7 +8,9 @@ from typing import Callable, Dict, Iterator, List, Optional
 import datasets
 
 from ..problems import InputError
-from ..records import Span, Text, Unit
+from ..records import Document, Span, Unit
+from ..schema import LabelScheme
+from .tasks import Export, Offsets, Where, take_span
 
 # Explicit features, so a split whose units hold no span still types `spans` as a list of
 # structs instead of an unusable list of nulls.
@@ -52,6 +54,23 @@ def load_units(path: Path) -> Dict[str, List[Unit]]:
     return {name or "train": _dataset_units(split, path, name or "train") for name, split in splits.items()}
 
 
+def read(path: Path, scheme: LabelScheme) -> Export:
+    """Every split's rows as paragraphs of their documents (`doc_id`, `line`), each span
+    checked against its text and the scheme."""
+    export = Export()
+    for split, units in load_units(path).items():
+        for unit in units:
+            where = Where(str(path), unit.line, name=f"[{split}] {unit.id}: ")
+            offsets = Offsets(unit.text)
+            export.read += len(unit.spans)
+            spans = [take_span(export, where, unit.text, offsets, s.start, s.end, s.label, scheme,
+                               ("start", "end", "label")) for s in unit.spans]
+            export.documents.append(Document(unit.doc_id, unit.text, sorted({s for s in spans if s}),
+                                             source=str(path), where=f"{path} [{split}] {unit.id}",
+                                             line=unit.line))
+    return export
+
+
 def text_splits(path: Path) -> Dict[Optional[str], int]:
     """Rows of each split (None: a lone Dataset) of a saved dataset with `id` and `text`."""
     splits = {}
@@ -66,7 +85,7 @@ def text_splits(path: Path) -> Dict[Optional[str], int]:
 
 
 def dataset_texts(path: Path, fail: Callable[[str], None], split: Optional[str] = None,
-                  start: int = 0, stop: Optional[int] = None) -> Iterator[Text]:
+                  start: int = 0, stop: Optional[int] = None) -> Iterator[Document]:
     """The documents of rows [start, stop) of one split; a row without an id goes to `fail`.
 
     Rows come from the memory-mapped Arrow files a slice at a time, never the whole split.
@@ -80,7 +99,7 @@ def dataset_texts(path: Path, fail: Callable[[str], None], split: Optional[str] 
             if doc_id is None:
                 fail(f"{where}: row {row}: error: no id (null)")
                 continue
-            yield Text(str(path), f"{where}: row {row} (id {doc_id})", str(doc_id), text or "")
+            yield Document(str(doc_id), text or "", source=str(path), where=f"{where}: row {row} (id {doc_id})")
 
 
 def _load(path: Path) -> datasets.Dataset | datasets.DatasetDict:

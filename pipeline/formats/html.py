@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Collection, Iterable, List, Optional, Sequence, Union
 
-from ..records import Annotated, Span, Text
+from ..records import Document, Span
 from ..schema import LABELS, MEANINGS
 
 # Elements whose content is never shown on the page.
@@ -141,11 +141,11 @@ def page_head(title: str) -> str:
 PAGE_TAIL = "</body>\n</html>\n"
 
 
-def to_html(result: Annotated) -> str:
+def to_html(result: Document) -> str:
     """One document's section: its id, a legend of any label outside the schema, its marked text."""
     extra = sorted({span.label for span in result.spans} - set(LABELS))
     marked, depth = _render(_tree(result), result)
-    return (f'<section class="doc">\n<h2>{html.escape(result.doc.doc_id)}</h2>\n'
+    return (f'<section class="doc">\n<h2>{html.escape(result.record_id)}</h2>\n'
             f"{_legend(extra) if extra else ''}"
             f'<div class="text" style="--depth:{depth}">{marked}</div>\n</section>\n')
 
@@ -153,7 +153,7 @@ def to_html(result: Annotated) -> str:
 def marked(text: str, spans: Sequence[Span], emphasis: Collection[int] = ()) -> tuple[str, int]:
     """A text's markup with its spans as nested marks, those at the indices `emphasis`
     outlined (class `diff`), and its depth; no scores, so each mark's title is its label."""
-    result = Annotated(Text("", "", "", text), list(spans), [None] * len(spans))
+    result = Document("", text, list(spans))
     return _render(_tree(result), result, frozenset(emphasis))
 
 
@@ -172,10 +172,10 @@ class _Mark:
     children: List[Union[str, "_Mark"]] = field(default_factory=list)
 
 
-def _tree(result: Annotated) -> _Mark:
+def _tree(result: Document) -> _Mark:
     # Walk the cut points with a stack of open elements. A span that ends below the top of
     # the stack closes the elements above it, and those still running reopen as fragments.
-    spans, text = result.spans, result.doc.text
+    spans, text = result.spans, result.text
     order = sorted(range(len(spans)), key=lambda i: (spans[i].start, -spans[i].end))
     cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
     root = _Mark(None, False)
@@ -201,7 +201,7 @@ def _open(parent: _Mark, span: int, first: bool) -> _Mark:
     return mark
 
 
-def _render(mark: _Mark, result: Annotated, emphasis: frozenset = frozenset()) -> tuple[str, int]:
+def _render(mark: _Mark, result: Document, emphasis: frozenset = frozenset()) -> tuple[str, int]:
     """The markup of `mark` and its height: how many marks deep it goes, itself included."""
     parts, height = [], 0
     for child in mark.children:
@@ -215,7 +215,8 @@ def _render(mark: _Mark, result: Annotated, emphasis: frozenset = frozenset()) -
     inner = "".join(parts)
     if mark.span is None:
         return inner, height
-    span, score = result.spans[mark.span], result.scores[mark.span]
+    span = result.spans[mark.span]
+    score = None if result.scores is None else result.scores.get(span)
     label = html.escape(span.label)
     shown = f' data-label="{label}"' if mark.first else ""
     kind = "span diff" if mark.span in emphasis else "span"

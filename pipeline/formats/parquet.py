@@ -9,9 +9,11 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .jsonl import span_records
 from ..problems import InputError
-from ..records import Annotated, Text
+from ..records import Document
+from ..schema import LabelScheme
+from .jsonl import span_records
+from .tasks import Export, Where
 
 SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("label", pa.string()),
                   ("score", pa.float64()), ("text", pa.string())])
@@ -28,7 +30,7 @@ def row_count(path: Path) -> int:
 
 
 def read_texts(path: Path, fail: Callable[[str], None], start: int = 0,
-               stop: Optional[int] = None) -> Iterator[Text]:
+               stop: Optional[int] = None) -> Iterator[Document]:
     """The documents of rows [start, stop) (0-based, as pandas and DuckDB count them).
 
     A row without an id, or a row group that cannot be read, is one located message to
@@ -41,15 +43,23 @@ def read_texts(path: Path, fail: Callable[[str], None], start: int = 0,
             if doc_id is None:
                 fail(f"{path}: row {row}: error: no id (null)")
                 continue
-            yield Text(str(path), f"{path}: row {row} (id {doc_id})", str(doc_id), text or "")
+            yield Document(str(doc_id), text or "", source=str(path), where=f"{path}: row {row} (id {doc_id})")
 
 
-def read_annotated(path: Path, fail: Callable[[str], None]) -> Iterator[Tuple[int, dict]]:
-    """The rows of an annotated shard as written here (`id`, `text`, `spans`), each with its
-    number; a row group that cannot be read is one located message to `fail`."""
+def read(path: Path, scheme: LabelScheme) -> Export:
+    """The documents of an annotated shard as written here (`id`, `text`, `spans`), each row
+    checked as a JSONL line is; a row group that cannot be read is one error, the rest kept."""
+    from .jsonl import document
+
+    export = Export()
     parquet = _open(path, ("id", "text", "spans"), "an annotated Parquet shard")
-    for first, table in _row_groups(parquet, path, ["id", "text", "spans"], fail):
-        yield from enumerate(table.to_pylist(), start=first)
+    for first, table in _row_groups(parquet, path, ["id", "text", "spans"], export.errors.append):
+        for row, record in enumerate(table.to_pylist(), start=first):
+            found = document(export, Where(str(path), row, name=f"row {row}: "), record, scheme)
+            if found is not None:
+                found.where = f"{path}: row {row}"
+                export.documents.append(found)
+    return export
 
 
 def _row_groups(parquet: pq.ParquetFile, path: Path, columns: List[str], fail: Callable[[str], None],
@@ -73,13 +83,13 @@ def _row_groups(parquet: pq.ParquetFile, path: Path, columns: List[str], fail: C
             break
 
 
-def write(path: Path, results: Iterable[Annotated], model: Dict[str, str]) -> None:
+def write(path: Path, results: Iterable[Document], model: Dict[str, str]) -> None:
     """One row per result, in row groups of ROWS_PER_GROUP."""
     with pq.ParquetWriter(str(path), SCHEMA) as writer:
         rows: list = []
         groups = 0
         for result in results:
-            rows.append({"id": result.doc.doc_id, "text": result.doc.text,
+            rows.append({"id": result.record_id, "text": result.text,
                          "spans": span_records(result), "model": model})
             if len(rows) == ROWS_PER_GROUP:
                 writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))

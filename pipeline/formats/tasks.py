@@ -1,6 +1,5 @@
-"""What the readers of annotation tools' files share: documents read with counts that add up,
-each span checked against its text, offsets as each tool counts them, and which format a
-file holds.
+"""What the readers share: documents read with counts that add up (`Export`), each span
+checked against its text, offsets as each tool counts them, JSONL lines with where they are.
 
 Every span annotation of a file is accounted for, as in `ca4p.py`: it becomes a span of a
 document or is dropped under a reason, so `read == written + sum(dropped.values())`. A bad
@@ -20,25 +19,19 @@ from ..problems import Problem, clip
 from ..records import Document, Span
 from ..schema import LabelScheme
 
-FORMATS = ("brackets", "jsonl", "labelstudio", "doccano", "prodigy")
-
-
-@dataclass
-class Record:
-    """One document as read; `where` (`path:line:col`) locates it, `scores` come from JSONL."""
-
-    document: Document
-    where: str
-    scores: Optional[List[float]] = None
-
 
 @dataclass
 class Export:
-    """The documents of one file, its problems, and the annotation counts that must add up."""
+    """What reading gave: documents, problems, and the annotation counts that must add up.
 
-    records: List[Record] = field(default_factory=list)
+    Every reader returns one (a file, a folder, a dataset) and `merge` adds them up, so a
+    command that reads many inputs reports one set of counts.
+    """
+
+    documents: List[Document] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
-    read: int = 0  # span annotations in the file, whatever became of them
+    errors: List[str] = field(default_factory=list)  # inputs that could not be read at all
+    read: int = 0  # span annotations in the input, whatever became of them
     dropped: Counter = field(default_factory=Counter)  # by reason
     skipped: Counter = field(default_factory=Counter)  # whole tasks left out, by reason
     bad: int = 0  # records or annotations left out as malformed: they fail the command
@@ -54,7 +47,23 @@ class Export:
         unique = sorted(set(spans))
         if len(unique) < len(spans):
             self.dropped["duplicate"] += len(spans) - len(unique)
-        self.records.append(Record(Document(doc_id, text, unique), where.at))
+        self.documents.append(Document(doc_id, text, unique, source=where.path, where=where.at))
+
+    def merge(self, other: "Export") -> "Export":
+        """Add another reading's documents, problems and counts to this one; returns self."""
+        self.documents.extend(other.documents)
+        self.problems.extend(other.problems)
+        self.errors.extend(other.errors)
+        self.read += other.read
+        self.dropped.update(other.dropped)
+        self.skipped.update(other.skipped)
+        self.bad += other.bad
+        return self
+
+    @property
+    def failed(self) -> bool:
+        """Whether anything could not be read or was malformed (the command exits 1)."""
+        return bool(self.errors) or self.bad > 0
 
 
 @dataclass(frozen=True)
@@ -161,34 +170,3 @@ def jsonl_records(path: Path, content: str, export: Export) -> Iterator[Tuple[Wh
                          f"{type(record).__name__}", "unreadable record", n=0)
             continue
         yield where, record
-
-
-def detect(path: Path, content: str) -> Optional[str]:
-    """Which of FORMATS a file holds, by its suffix and content; None if it cannot be told.
-
-    A `.json` list is Label Studio's tasks; a `.jsonl` line with `tokens` or `answer` is
-    Prodigy's, with `label`, `labels` or `entities` doccano's, with `id` and `text` ours.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".txt":
-        return "brackets"
-    if suffix == ".json":
-        return "labelstudio" if content.lstrip("\ufeff \t\r\n").startswith("[") else None
-    if suffix != ".jsonl":
-        return None
-    for line in content.split("\n"):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # the reader reports it; a later line may still tell the format
-        if not isinstance(record, dict):
-            continue
-        if "tokens" in record or "answer" in record:
-            return "prodigy"
-        if any(key in record for key in ("label", "labels", "entities")):
-            return "doccano"
-        if "id" in record and "text" in record:
-            return "jsonl"
-    return None
-
-

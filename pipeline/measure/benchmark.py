@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from ..annotation.predict import annotate, batches, pieces
 from ..annotation.inputs import read_documents
-from ..records import Text
+from ..records import Document
 from ..annotation.load import span_categorizer
 from ..formats.ca4p import is_ca4p_folder, read_ca4p
 from ..problems import InputError
@@ -86,7 +86,7 @@ def jieba_timing(texts: Sequence[str], hmm: bool) -> Timing:
 
 def annotate_timing(nlp: Language, texts: Sequence[str], n_process: int,
                     batch_size: int) -> Timing:
-    docs = (Text("benchmark", f"text {i}", str(i), text) for i, text in enumerate(texts))
+    docs = (Document(str(i), text, source="benchmark", where=f"text {i}") for i, text in enumerate(texts))
     return timed(lambda: deque(annotate(nlp, docs, batch_size=batch_size, n_process=n_process), 0))
 
 

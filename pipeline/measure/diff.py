@@ -68,17 +68,17 @@ def match(a_docs: Sequence[Document], b_docs: Sequence[Document]) -> Diff:
     """Documents matched by id (with equal texts), then by text."""
     by_id: Dict[str, List[int]] = defaultdict(list)
     for i, doc in enumerate(a_docs):
-        by_id[doc.doc_id].append(i)
+        by_id[doc.record_id].append(i)
     used_a, pairs, left_b, differing = set(), [], [], []
     for b in b_docs:
-        ids = [i for i in by_id.get(b.doc_id, []) if i not in used_a]
+        ids = [i for i in by_id.get(b.record_id, []) if i not in used_a]
         same = [i for i in ids if a_docs[i].text == b.text]
         if same:
             used_a.add(same[0])
             pairs.append(Pair(a_docs[same[0]], b, "id"))
         else:
             if ids:
-                differing.append(b.doc_id)
+                differing.append(b.record_id)
             left_b.append(b)
     by_text: Dict[str, List[int]] = defaultdict(list)
     for i, doc in enumerate(a_docs):
@@ -91,8 +91,8 @@ def match(a_docs: Sequence[Document], b_docs: Sequence[Document]) -> Diff:
             used_a.add(i)
             pairs.append(Pair(a_docs[i], b, "text"))
         else:
-            unmatched_b.append(b.doc_id)
-    unmatched_a = [doc.doc_id for i, doc in enumerate(a_docs) if i not in used_a]
+            unmatched_b.append(b.record_id)
+    unmatched_a = [doc.record_id for i, doc in enumerate(a_docs) if i not in used_a]
     for pair in pairs:
         pair.changes = compare(pair.a.spans, pair.b.spans)
     return Diff(pairs, unmatched_a, unmatched_b, sorted(set(differing)))
@@ -147,7 +147,7 @@ def report(diff: Diff, labels: Sequence[str]) -> dict:
         "overlap": summarize(overlap_match(pairs), order),
         "changes": {label: {kind: counts[label][kind] for kind in KINDS} for label in order},
         "relabelled": dict(sorted(relabelled.items())),
-        "disagreements": [{"a_id": p.a.doc_id, "b_id": p.b.doc_id, **c.to_dict()}
+        "disagreements": [{"a_id": p.a.record_id, "b_id": p.b.record_id, **c.to_dict()}
                           for p in diff.pairs for c in p.changes],
     }
 
@@ -221,7 +221,7 @@ def context(pair: Pair, change: Change) -> Context:
     else:
         span = change.a or change.b
         note = f"{span.label} {text[span.start:span.end]!r}"
-    return Context(pair.a.doc_id, change.kind, note, text[first:last], a_spans, a_emph, b_spans, b_emph)
+    return Context(pair.a.record_id, change.kind, note, text[first:last], a_spans, a_emph, b_spans, b_emph)
 
 
 def _clipped(spans: Sequence[Span], changed: Optional[Span], first: int, last: int) -> Tuple[List[Span], List[int]]:

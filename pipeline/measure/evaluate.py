@@ -19,16 +19,11 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
-from ..problems import InputError
-from ..files import collect_files
-from ..formats.docbin import gold_spans, read_docbin
-from ..gold.sources import Gathered, gather
+from ..formats.docbin import read_docbin
 from ..records import Span, Unit
 
 NONE = "(none)"  # confusion column: no prediction at the gold span's edges
-FORMATS = ("auto", "spacy", "brackets", "ca4p", "hf", "bios")
 
 # (gold spans, predicted spans) of one unit
 Pair = Tuple[Sequence[Span], Sequence[Span]]
@@ -178,41 +173,6 @@ def score(pairs: Sequence[Pair], labels: Sequence[str], scope: str) -> dict:
     }
 
 
-def read_gold(sources: Sequence[str], fmt: str, scheme: str, spans_key: str) -> Tuple[Gathered, bool]:
-    """Gold units from all sources; returns them and whether any gold is only token-aligned."""
-    def is_docbin(source: str) -> bool:
-        return fmt == "spacy" or (fmt == "auto" and Path(source).suffix == ".spacy")
-
-    docbins = [s for s in sources if is_docbin(s)]
-    others = [s for s in sources if not is_docbin(s)]
-    gathered = gather(others, fmt, scheme) if others else Gathered()
-    files, errors = collect_files(docbins, (".spacy",))
-    gathered.errors.extend(errors)
-    token_aligned_only = False
-    for file in files:
-        try:
-            units, token_aligned = _docbin_units(file, spans_key)
-        except InputError as err:
-            gathered.errors.append(str(err))
-            continue
-        gathered.units.extend(units)
-        gathered.documents += len({u.doc_id for u in units})
-        gathered.read += sum(len(u.spans) for u in units)
-        token_aligned_only = token_aligned_only or token_aligned
-    return gathered, token_aligned_only
-
-
-def _docbin_units(path: Path, spans_key: str) -> Tuple[List[Unit], bool]:
-    """Units of a DocBin, and whether any gold had to be read from token-aligned spans."""
-    docs = read_docbin(path, Vocab())
-    units = [
-        Unit(str(doc.user_data.get("doc_id", path.stem)), int(doc.user_data.get("line", i)), doc.text,
-             gold_spans(doc, spans_key))
-        for i, doc in enumerate(docs, start=1)
-    ]
-    return units, any("gold_chars" not in doc.user_data for doc in docs)
-
-
 def spans_component(nlp: Language) -> Tuple[str, List[str]]:
     """The spans key and labels of the pipeline's span categorizer."""
     from ..annotation.load import span_categorizer
@@ -230,9 +190,9 @@ def predict(nlp: Language, units: Sequence[Unit], batch_size: int = 64,
     The model only ever predicts token spans, so such a gold span cannot be matched exactly.
     """
     from ..annotation.predict import annotate
-    from ..records import Text
+    from ..records import Document
 
-    texts = (Text("", unit.id, unit.id, unit.text) for unit in units)
+    texts = (Document(unit.id, unit.text, where=unit.id) for unit in units)
     predictions = [result.spans for result in annotate(nlp, texts, batch_size=batch_size)]
     unaligned: Counter = Counter()
     trimmed: List[Pair] = []

@@ -1,4 +1,4 @@
-"""Policy-level item recall and precision of a report against gold (`privspan report --against`).
+"""Document-level item recall and precision of a report against gold (`privspan report --against`).
 
 For a policy with gold: G is the set of its distinct gold DATA items and R the set of the
 report's distinct items, both as `Categories.core` gives them (NFKC, lower case, no spaces, no
@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
+from ..records import Document
 from ..report.categories import GENERIC, Categories
 from ..report.items import Options, items_of, outermost
-from ..report.sources import Policy
 from ..report.wording import counted
 
 
@@ -56,14 +56,14 @@ class ItemScores:
                    if self.unmatched else ""))
 
 
-def gold_items(policy: Policy, categories: Categories) -> tuple[set, List[str]]:
+def gold_items(policy: Document, categories: Categories) -> tuple[set, List[str]]:
     """(distinct items, the normalised texts of the DATA spans) of a gold policy."""
     items = {categories.core(i.text) for i in items_of(policy.text, policy.spans, categories, Options())}
     spans = [categories.core(policy.text[s.start:s.end]) for s in outermost(policy.spans)]
     return items, spans
 
 
-def score(report: Dict[str, List[str]], gold: Sequence[Policy], categories: Categories) -> ItemScores:
+def score(report: Dict[str, List[str]], gold: Sequence[Document], categories: Categories) -> ItemScores:
     """`report`: policy id -> the texts of its data items (report.json's `data_items`)."""
     scores = ItemScores(unmatched=len(set(report) - {p.id for p in gold}))
     recalls, precisions, recalls_s, precisions_s = [], [], [], []
@@ -97,7 +97,7 @@ def score(report: Dict[str, List[str]], gold: Sequence[Policy], categories: Cate
     return scores
 
 
-def in_marked(report: Iterable[Tuple[str, str, List[dict]]], gold: Sequence[Policy]) -> Dict[str, List[str]]:
+def in_marked(report: Iterable[Tuple[str, str, List[dict]]], gold: Sequence[Document]) -> Dict[str, List[str]]:
     """`report`: (policy id, its text, its `data_items`); the texts of the items with an
     occurrence in a paragraph (a line, compared with whitespace removed) that holds a gold span
     of the same policy."""
@@ -110,7 +110,7 @@ def in_marked(report: Iterable[Tuple[str, str, List[dict]]], gold: Sequence[Poli
     return kept
 
 
-def _marked_paragraphs(policy: Policy) -> Set[str]:
+def _marked_paragraphs(policy: Document) -> Set[str]:
     return {_squeezed(_line(policy.text, span.start)) for span in policy.spans}
 
 

@@ -23,10 +23,11 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Protocol,
 
 from spacy.language import Language
 
-from ..annotation.outputs import EXTENSIONS, Output
+from ..annotation.outputs import Output
 from ..annotation.predict import BATCH_SIZE, annotate
 from ..problems import InputError
-from ..records import Annotated
+from ..formats.registry import extension
+from ..records import Document
 from .plan import Partition, plan, read_partition
 
 MANIFEST = "manifest.json"
@@ -60,7 +61,7 @@ class ShardResult:
 
 
 def shard_extension(fmt: str) -> str:
-    return ".parquet" if fmt == "parquet" else EXTENSIONS[fmt]
+    return extension(fmt)
 
 
 def annotate_partition(nlp: Language, partition: Partition, spec: ShardSpec,
@@ -70,10 +71,10 @@ def annotate_partition(nlp: Language, partition: Partition, spec: ShardSpec,
     docs = read_partition(partition, lambda doc_id, reason: result.errors.append(
         {"id": doc_id, "reason": reason, "shard": partition.shard}))
 
-    def counted(annotated: Iterable[Annotated]) -> Iterator[Annotated]:
+    def counted(annotated: Iterable[Document]) -> Iterator[Document]:
         for one in annotated:
             result.documents += 1
-            result.characters += len(one.doc.text)
+            result.characters += len(one.text)
             yield one
 
     # the spec's threshold names the job in its manifest; each engine loads the pipeline with it
@@ -82,7 +83,7 @@ def annotate_partition(nlp: Language, partition: Partition, spec: ShardSpec,
     return result
 
 
-def _write_shard(results: Iterator[Annotated], partition: Partition, spec: ShardSpec) -> None:
+def _write_shard(results: Iterator[Document], partition: Partition, spec: ShardSpec) -> None:
     final = spec.path(partition)
     # A folder per attempt: a task that Dask reruns elsewhere never writes into another's file.
     temp_dir = Path(spec.out_dir) / TEMP / f"{partition.shard}-{uuid.uuid4().hex}"
@@ -103,14 +104,14 @@ def _write_shard(results: Iterator[Annotated], partition: Partition, spec: Shard
         shutil.rmtree(temp_dir, ignore_errors=True)
 
 
-def _write_text_shard(results: Iterator[Annotated], folder: Path, fmt: str, shard: str) -> None:
+def _write_text_shard(results: Iterator[Document], folder: Path, fmt: str, shard: str) -> None:
     problems: List[str] = []
     output = Output(fmt, folder, problems.append)
     try:
         for result in results:
             # Output names a file after the input its documents came from: one made-up
             # input per shard puts the whole partition in one file named after the shard.
-            result.doc = replace(result.doc, source=shard)
+            result = replace(result, source=shard)
             if not output.write(result):
                 raise InputError(problems[0])
     finally:

@@ -17,7 +17,7 @@ from ..annotation.inputs import EMPTY, SUFFIXES, read_documents, strip_bom
 from ..files import collect_files, decode, is_saved_dataset
 from ..formats.jsonl import read_texts as jsonl_texts
 from ..problems import InputError
-from ..records import Text
+from ..records import Document
 
 PARTITION_SIZE = 1000
 
@@ -126,7 +126,7 @@ def plan(inputs: Sequence[str], size: int = PARTITION_SIZE) -> Plan:
     return Plan(partitions, digest.hexdigest(), problems)
 
 
-def read_partition(partition: Partition, fail: Fail) -> Iterator[Text]:
+def read_partition(partition: Partition, fail: Fail) -> Iterator[Document]:
     """The non-empty documents of a partition; each failed one (or line, row) goes to `fail`."""
     if partition.kind == "files":
         for file in partition.paths:
@@ -153,12 +153,12 @@ def read_partition(partition: Partition, fail: Fail) -> Iterator[Text]:
             if doc.text.strip():
                 yield doc
             else:
-                fail(doc.doc_id, f"{doc.name}: {EMPTY}")
+                fail(doc.id, f"{doc.where}: {EMPTY}")
     except InputError as err:
         fail(None, str(err))
 
 
-def _jsonl_documents(partition: Partition, fail: Callable[[str], None]) -> Iterator[Text]:
+def _jsonl_documents(partition: Partition, fail: Callable[[str], None]) -> Iterator[Document]:
     path = partition.paths[0]
     try:
         with open(path, "rb") as stream:

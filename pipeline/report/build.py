@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .items import Item, Options, items_of, outermost
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
-from .sources import Policy
 
 TOP_ITEMS = 30
 # CA4P-483's action labels: the truth the verb rule is checked against.
@@ -24,14 +24,14 @@ TRUTH = {"COLLECT": COLLECT, "SHARE": SHARE}
 class Found:
     """One policy read: its report entry, and what the page needs to show it."""
 
-    policy: Policy
+    policy: Document
     entry: dict
     items: List[Item]
     practices: Practices
     sentences: List[List[int]] = field(default_factory=list)  # of each data item, in entry order
 
 
-def report_policy(policy: Policy, categories: Categories, verbs: Verbs,
+def report_policy(policy: Document, categories: Categories, verbs: Verbs,
                   options: Options = Options()) -> Found:
     text = policy.text
     items = items_of(text, policy.spans, categories, options)
@@ -76,7 +76,7 @@ def _add(values: List[str], new) -> None:
             values.append(value)
 
 
-def build(policies: Sequence[Policy], categories: Optional[Categories] = None,
+def build(policies: Sequence[Document], categories: Optional[Categories] = None,
           verbs: Optional[Verbs] = None, options: Options = Options()) -> tuple[dict, List[Found]]:
     """The report of the policies (a JSON-ready dict) and what each policy's page section needs."""
     categories = categories or load()

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import List, Sequence
 
-from ..records import Span
+from ..records import Document, Span
 from .categories import GENERIC, OTHER, Categories
 from .items import Options, items_of
 from .practices import role, segments
-from .sources import Policy
 
 
 @dataclass
@@ -44,7 +43,7 @@ class Lexicon:
         return found
 
 
-def build_lexicon(gold: Sequence[Policy], categories: Categories, min_policies: int = 2,
+def build_lexicon(gold: Sequence[Document], categories: Categories, min_policies: int = 2,
                   min_marked: float = 0.0) -> Lexicon:
     named: Counter = Counter()
     shown = {}
@@ -89,5 +88,5 @@ def _compile(entries: List[str]) -> "re.Pattern[str] | None":
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def with_lexicon(policies: Sequence[Policy], lexicon: Lexicon) -> List[Policy]:
-    return [Policy(p.id, p.text, sorted(p.spans + lexicon.spans(p.text, p.spans)), p.scores) for p in policies]
+def with_lexicon(policies: Sequence[Document], lexicon: Lexicon) -> List[Document]:
+    return [replace(p, spans=sorted(p.spans + lexicon.spans(p.text, p.spans))) for p in policies]

@@ -13,24 +13,24 @@ right items among the ones added (docs/report.md).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
-from ..records import Span
+from ..records import Document, Span
 from .categories import GENERIC, OTHER, Categories
 from .items import CLOSE, LIST_ENDS, MARKERS, OPEN, _closing, _item, _opening, _trim
 from .practices import CLAUSE_ENDS, load_verbs, role  # a list never runs across a clause end
-from .sources import Policy
 
 LIST_SEPARATORS = "、/／"
 LONGEST_ITEM = 16  # characters; a longer stretch is a phrase, not an item
 SPACE = " \t\u3000"
 
 
-def with_lists(policies: Sequence[Policy], categories: Categories) -> List[Policy]:
+def with_lists(policies: Sequence[Document], categories: Categories) -> List[Document]:
     """The policies, a tagger's (those with scores) with their list-items' DATA spans grown;
     gold stays as its annotators marked it."""
     return [p if p.scores is None else
-            Policy(p.id, p.text, sorted(set(p.spans) | set(grown(p.text, p.spans, categories))), p.scores)
+            replace(p, spans=sorted(set(p.spans) | set(grown(p.text, p.spans, categories))))
             for p in policies]
 
 
