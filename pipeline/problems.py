@@ -24,7 +24,12 @@ class Problem:
 
 
 class InputError(Exception):
-    """An input that cannot be read at all; the message names it and is shown as is."""
+    """An input that cannot be read at all; the message names it and is shown as is (exit 1)."""
+
+
+class UsageError(Exception):
+    """Options that do not go together; the command's parser reports it as argparse reports
+    its own errors (`privspan COMMAND: error: …`, exit 2)."""
 
 
 def clip(value: object, width: int = 30) -> str:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
@@ -30,6 +30,11 @@ SPANS = [Span(0, 2, "ACTOR"), Span(3, 5, "ACTION"), Span(7, 11, "DATA"), Span(13
 @pytest.fixture(scope="module")
 def tokenizer():
     return blank_pipeline().tokenizer
+
+
+def _not_notes(err: str) -> list:
+    """stderr's lines less the notes (a corpus of a few documents is a demo's)."""
+    return [line for line in err.splitlines() if not line.startswith("note: ")]
 
 
 def run(capsys, *argv: object) -> tuple[int, str, str]:
@@ -312,6 +317,7 @@ def _through(fmt, text, spans, tokenizer):
 
 @settings(max_examples=150, deadline=None)
 @given(documents())
+@example(("\ufeff", []))  # a text's own U+FEFF, not the file's BOM
 def test_brackets_through_each_format_come_back_unchanged(tokenizer, document):
     text, spans = document
     markup, left_out = brackets.render(text, spans)
@@ -377,7 +383,7 @@ def test_corpus_from_each_tools_export_adds_up(tmp_path, capsys):
         for given_format in ("auto", fmt):
             code, out, err = run(capsys, "corpus", FIXTURES / name, "--format", given_format,
                                  "--out", tmp_path / given_format / fmt, "--dev", "0")
-            assert (code, err) == (0, ""), name
+            assert (code, _not_notes(err)) == (0, []), name
             assert f"annotations read: {read} = written {written} + dropped {read - written}{dropped}\n" in out
             assert (skipped in out.splitlines()) if skipped else "tasks skipped" not in out
 
@@ -391,7 +397,7 @@ def test_corpus_with_bad_records_keeps_the_good_ones_and_exits_1(tmp_path, capsy
     code, out, err = run(capsys, "corpus", export, "--format", "labelstudio", "--out", tmp_path / "c",
                          "--dev", "0")
     assert code == 1
-    assert err.splitlines() == [f"{export}:3:1: error: bad-span: task 2: annotations[0].result[1]."
+    assert _not_notes(err) == [f"{export}:3:1: error: bad-span: task 2: annotations[0].result[1]."
                                 "value.end 99 is past the text (10 characters)"]
     assert "annotations read: 3 = written 2 + dropped 1; bad offsets: 1" in out
     assert "problems: 1 error(s), 0 warning(s)" in out
@@ -418,7 +424,7 @@ def test_corpus_reads_the_projects_own_jsonl(tmp_path, capsys):
     for given_format in ("auto", "jsonl"):
         code, out, err = run(capsys, "corpus", gold, "--format", given_format, "--out",
                              tmp_path / given_format, "--dev", "0")
-        assert (code, err) == (0, "")
+        assert (code, _not_notes(err)) == (0, [])
         assert "annotations read: 124 = written 124 + dropped 0" in out
 
 

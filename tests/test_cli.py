@@ -297,7 +297,29 @@ def test_assets_fetches_with_weasel_when_the_repository_answers(tmp_path, capsys
 
 
 def test_corpus_of_a_few_documents_says_its_model_is_a_demo(tmp_path, capsys):
-    code, out, _ = run(capsys, "corpus", SEED, "--out", tmp_path / "c")
+    code, _, err = run(capsys, "corpus", SEED, "--out", tmp_path / "c")
     assert code == 0
     assert ("note: 1 document(s) are far too few for a useful model: a model trained on this corpus "
-            "is a demo") in out.splitlines()
+            "is a demo") in err.splitlines()
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["annotate", "m", "x.txt", "--threshold", "2"], "argument --threshold: must be in [0, 1], not 2"),
+    (["annotate", "m", "x.txt", "--n-process", "0"], "argument --n-process: must be at least 1, not 0"),
+    (["select", "m", "x.txt", "--n", "3", "--out", "o", "--band", "0"], "argument --band: must be in (0, 1], not 0"),
+    (["corpus", "x.txt", "--out", "o", "--dev", "x"], "argument --dev: 'x' is not a number"),
+    (["report", "x.jsonl", "--out", "o", "--min-score", "-0.5"], "argument --min-score: must be in [0, 1], not -0.5"),
+    (["threshold", "m", "d.spacy", "--n-trials", "1"], "argument --n-trials: must be at least 2, not 1"),
+])
+def test_usage_errors_are_argparses_one_line_and_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"usage: privspan {argv[0]}")
+    assert err.splitlines()[-1] == f"privspan {argv[0]}: error: {message}"
+
+
+def test_corpus_notes_go_to_stderr_and_only_results_to_stdout(tmp_path, capsys):
+    code, out, err = run(capsys, "corpus", SEED, tmp_path / "absent", "--out", tmp_path / "c", "--skip-missing")
+    assert code == 0
+    assert err.splitlines()[0] == f"note: {tmp_path / 'absent'} is absent; building from the other sources"
+    assert "note:" not in out and "error:" not in out

@@ -293,7 +293,9 @@ def test_a_job_needs_a_folder_and_files(tiny_model, tmp_path, capsys):
             (["--format", "parquet", "--out", tmp_path / "o", "--markup-input"],
              "--markup-input is for the plain engine, not for a job (--dask or --format parquet)")):
         code, err = annotate(capsys, tmp_path / "no-model-needed", source, *argv)
-        assert (code, err) == (2, f"privspan annotate: error: {message}\n")
+        # argparse's way: the usage, then the one line
+        assert (code, err.splitlines()[-1]) == (2, f"privspan annotate: error: {message}")
+        assert err.startswith("usage: privspan annotate")
 
 
 def test_partitions_read_what_whole_inputs_read(tmp_path):

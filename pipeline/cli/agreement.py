@@ -4,14 +4,14 @@ from __future__ import annotations
 import argparse
 
 from ..schema import SCHEMES
-from ._common import HelpFormatter
+from ._common import HelpFormatter, at_least
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
     agreement = commands.add_parser("agreement", help="is a recurring gold text marked alike within a "
                                     "policy and across policies?", formatter_class=HelpFormatter)
     agreement.add_argument("corpus", nargs="+", help=".spacy files written by privspan corpus")
-    agreement.add_argument("--min-count", type=int, default=3,
+    agreement.add_argument("--min-count", type=at_least(1), default=3,
                            help="judge gold texts marked, and edge words taken in and left out, at least "
                            "this often")
     agreement.add_argument("--labels", choices=tuple(SCHEMES), default="project",

@@ -14,9 +14,9 @@ from ..annotation.load import load_pipeline, span_categorizer
 from ..annotation.outputs import FORMATS, Output
 from ..annotation.predict import BATCH_SIZE, annotate
 from ..formats import labelstudio
-from ..problems import InputError
+from ..problems import InputError, UsageError
 from ..processing.plan import PARTITION_SIZE
-from ._common import HelpFormatter
+from ._common import HelpFormatter, at_least, fraction
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -47,18 +47,18 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                "prodigy: tasks with the spans to correct; parquet: shards of one {id, text, "
                                "spans, model} row per document (a job, as with --dask)")
     annotate.add_argument("--out", help="folder for one output file per input; default or -: stdout")
-    annotate.add_argument("--n-process", type=int, default=1, help="worker processes for nlp.pipe")
-    annotate.add_argument("--batch-size", type=int,
+    annotate.add_argument("--n-process", type=at_least(1), default=1, help="worker processes for nlp.pipe")
+    annotate.add_argument("--batch-size", type=at_least(1),
                           help="at most this many paragraphs per batch (default 256); a batch "
                                "also holds at most 8000 characters, which bounds memory")
-    annotate.add_argument("--threshold", type=float,
+    annotate.add_argument("--threshold", type=fraction(),
                           help="keep spans scored at least this (default: the pipeline's threshold)")
     annotate.add_argument("--dask", metavar="local:N|tcp://HOST:PORT",
                           help="run as a job of shards on Dask: local:N starts N single-threaded "
                                "worker processes here, an address uses a running scheduler "
                                "(docs/cluster.md). --out gets part-NNNNN files, a manifest.json "
                                "and errors.jsonl; the same command again resumes the job")
-    annotate.add_argument("--partition-size", type=int, default=PARTITION_SIZE,
+    annotate.add_argument("--partition-size", type=at_least(1), default=PARTITION_SIZE,
                           help="documents (files, lines or rows) per shard of a job")
     annotate.add_argument("--quiet", action="store_true", help="no progress bar")
     annotate.add_argument("--verbose", action="store_true",
@@ -100,17 +100,9 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.n_process < 1 or (args.batch_size is not None and args.batch_size < 1):
-        print("privspan annotate: error: --n-process and --batch-size must be at least 1",
-              file=sys.stderr)
-        return 2
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        print("privspan annotate: error: --threshold must be between 0 and 1", file=sys.stderr)
-        return 2
     as_job = bool(args.dask or args.format == "parquet")
     if as_job and _job_usage(args):
-        print(f"privspan annotate: error: {_job_usage(args)}", file=sys.stderr)
-        return 2
+        raise UsageError(_job_usage(args))
     nlp = load_pipeline(args.model, args.threshold)
     spancat = span_categorizer(nlp)  # a pipeline without one fails here, before any input is read
     if as_job:
@@ -216,6 +208,4 @@ def _job_usage(args: argparse.Namespace) -> str:
         return "a job (--dask or --format parquet) reads files, folders and datasets, not stdin (-)"
     if args.markup_input:
         return "--markup-input is for the plain engine, not for a job (--dask or --format parquet)"
-    if args.partition_size < 1:
-        return "--partition-size must be at least 1"
     return ""

@@ -16,7 +16,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, List
 
-from ._common import HelpFormatter
+from ..problems import UsageError
+from ._common import HelpFormatter, at_least
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -42,12 +43,12 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     benchmark.add_argument("texts", nargs="*", metavar="TEXTS",
                            help="texts to measure on (default: the CA4P-483 policies in $PRIVSPAN_CA4P, "
                                 "else in the workflow's assets/ca4p483)")
-    benchmark.add_argument("--limit-chars", type=int, default=200_000,
+    benchmark.add_argument("--limit-chars", type=at_least(1), default=200_000,
                            help="measure on at most this many characters (0: all)")
-    benchmark.add_argument("--batch-size", type=int, help="at most this many paragraphs per batch (default 256)")
+    benchmark.add_argument("--batch-size", type=at_least(1), help="at most this many paragraphs per batch (default 256)")
     benchmark.add_argument("--policy-mb", type=float, default=5.0,
                            help="size of the synthetic policy for the memory run; 0 skips it")
-    benchmark.add_argument("--repeat", type=int, default=3,
+    benchmark.add_argument("--repeat", type=at_least(1), default=3,
                            help="rounds of measurements; each figure is its best round")
     benchmark.add_argument("--profile", action="store_true",
                            help="also time tokenizer, tok2vec and spancat separately")
@@ -65,9 +66,7 @@ def run(args: argparse.Namespace) -> int:
                                      stage_seconds, synthetic_policy)
 
     if args.dask and importlib.util.find_spec("distributed") is None:
-        print("privspan benchmark: error: --dask needs Dask: pip install 'privspan[dask]'",
-              file=sys.stderr)
-        return 2
+        raise UsageError("--dask needs Dask: pip install 'privspan[dask]'")
     texts, origin = benchmark_texts(args.texts, args.limit_chars)
     batch_size = args.batch_size or BATCH_SIZE
     n_chars = sum(len(text) for text in texts)

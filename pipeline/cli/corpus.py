@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import List, Tuple
 from ..gold.sources import FORMATS_READ, Gathered, gather
 from ..records import Unit
 from ..schema import SCHEMES
-from ._common import HelpFormatter, label_counts
+from ._common import HelpFormatter, at_least, fraction, label_counts
 
 # Below this many documents a corpus trains a demo at best (the seed is one policy).
 FEW_DOCUMENTS = 10
@@ -28,8 +29,8 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                              "tool's name")
     corpus.add_argument("--labels", choices=tuple(SCHEMES), default="project",
                         help="project: the 4 bracket labels; ca4p: the dataset's 7 labels")
-    corpus.add_argument("--dev", type=float, default=0.1, help="share of documents for dev")
-    corpus.add_argument("--test", type=float, default=0.0, help="share of documents for test")
+    corpus.add_argument("--dev", type=fraction(), default=0.1, help="share of documents for dev")
+    corpus.add_argument("--test", type=fraction(), default=0.0, help="share of documents for test")
     corpus.add_argument("--seed", type=int, default=0, help="seed of the random split by document")
     corpus.add_argument("--strict", action="store_true", help="leave out files with markup errors; exit 1")
     corpus.add_argument("--hf-out", help="also save a datasets.DatasetDict here")
@@ -38,7 +39,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     corpus.add_argument("--leave-out", nargs="+", metavar="GOLD",
                         help="leave out every unit that contains a text of these gold sources (for "
                              "example a published test file), compared with whitespace removed")
-    corpus.add_argument("--leave-out-min-chars", type=int, default=8,
+    corpus.add_argument("--leave-out-min-chars", type=at_least(1), default=8,
                         help="texts of --leave-out shorter than this are not looked for: a list "
                              "number or a lone quote mark identifies no paragraph")
     corpus.add_argument("--cut-at", metavar="CHARS",
@@ -48,7 +49,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     unannotated.add_argument("--all-units", action="store_true",
                              help="keep units without gold spans too, for a file whose every sentence "
                                   "was annotated (the authors' BIO files); by default they are left out")
-    unannotated.add_argument("--unannotated", type=float, default=0.0, metavar="RATIO",
+    unannotated.add_argument("--unannotated", type=fraction(0.0, math.inf), default=0.0, metavar="RATIO",
                              help="keep units without gold spans drawn at random (--seed) until their "
                                   "text is RATIO times as long as the annotated units' text: negatives "
                                   "for a model scored on every sentence of a file")
@@ -64,16 +65,12 @@ def run(args: argparse.Namespace) -> int:
                                write_corpus)
     from ..gold.docs import blank_pipeline
 
-    if args.unannotated < 0:
-        print(f"privspan corpus: error: --unannotated {args.unannotated}: a ratio of 0 or more",
-              file=sys.stderr)
-        return 2
     started = time.perf_counter()
     sources = args.sources
     if args.skip_missing:
         for source in sources:
             if not Path(source).exists():
-                print(f"note: {source} is absent; building from the other sources")
+                print(f"note: {source} is absent; building from the other sources", file=sys.stderr)
         sources = [source for source in sources if Path(source).exists()]
     gathered = gather(sources, args.format, args.labels, args.strict)
     for error in gathered.errors:
@@ -113,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
           f"{'; too few documents to split by document' if split.by == 'line' else ''})")
     if report.documents < FEW_DOCUMENTS and not args.whole:
         print(f"note: {report.documents} document(s) are far too few for a useful model: a model "
-              "trained on this corpus is a demo")
+              "trained on this corpus is a demo", file=sys.stderr)
     print("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
           + f"; {unannotated} unit(s) without gold spans left out"
           + (f", {sum(not u.spans for u in units)} kept as negatives (--unannotated)" if args.unannotated else ""))

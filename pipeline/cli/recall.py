@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import HelpFormatter
+from ._common import HelpFormatter, at_least
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
     recall = commands.add_parser("recall", help="share of gold spans the clause suggester proposes at all",
                                  formatter_class=HelpFormatter)
     recall.add_argument("corpus", help="a .spacy file with gold spans")
-    recall.add_argument("--max-ngram", type=int, default=12,
+    recall.add_argument("--max-ngram", type=at_least(1), default=12,
                         help="every n-gram up to this many tokens is a candidate")
-    recall.add_argument("--max-clause", type=int, default=40,
+    recall.add_argument("--max-clause", type=at_least(1), default=40,
                         help="longer candidates, up to this many tokens, must end where a clause ends")
     recall.set_defaults(func=run)
 

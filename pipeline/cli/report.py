@@ -8,9 +8,10 @@ import time
 from pathlib import Path
 from typing import List
 
+from ..problems import UsageError
 from ..report.wording import counted
 from ..schema import SCHEMES
-from ._common import HelpFormatter
+from ._common import HelpFormatter, at_least, fraction
 
 OUTPUTS = ("report.json", "data_items.csv", "policies.csv", "report.html")
 
@@ -42,14 +43,14 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--no-lists", action="store_true",
                         help="a tagger's DATA span (annotate's output) that is one item of a list does not "
                              "take in the rest of the list (for measuring; gold is never grown)")
-    report.add_argument("--min-score", type=float, metavar="X",
+    report.add_argument("--min-score", type=fraction(), metavar="X",
                         help="leave out spans that annotate scored below X (inputs with scores only)")
     report.add_argument("--lexicon", nargs="+", metavar="GOLD",
                         help="gold (the training split) whose data items are also looked for in each "
                              "policy's text where no DATA span is (a span ruler for what the tagger missed)")
-    report.add_argument("--lexicon-min-policies", type=int, default=2, metavar="N",
+    report.add_argument("--lexicon-min-policies", type=at_least(1), default=2, metavar="N",
                         help="a lexicon item must be named by at least N gold policies")
-    report.add_argument("--lexicon-min-marked", type=float, default=0.5, metavar="SHARE",
+    report.add_argument("--lexicon-min-marked", type=fraction(), default=0.5, metavar="SHARE",
                         help="a lexicon item must lie inside a gold DATA span in at least this share of "
                              "its occurrences in the gold's sentences with an ACTION")
     report.add_argument("--title", default="privspan report", help="the page's title")
@@ -71,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
 
     if args.marked_only and not args.against:
-        print("report: error: --marked-only scores against gold: give --against GOLD", file=sys.stderr)
-        return 2
+        raise UsageError("--marked-only scores against gold: give --against GOLD")
     policies = read_policies(args.inputs, fail, args.labels)
     if not policies:
         # An empty report would hide that nothing was read; the inputs' own errors say why.

@@ -10,7 +10,7 @@ from ..annotation.outputs import FORMATS
 from ..formats.registry import READABLE
 from ..problems import InputError
 from ..schema import SCHEMES, get_scheme
-from ._common import HelpFormatter, read_documents
+from ._common import HelpFormatter, at_least, fraction, read_documents
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -19,17 +19,17 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     select.add_argument("model", help="a trained pipeline folder or package")
     select.add_argument("pool", nargs="+", help="files or folders to choose from, in any format "
                         "convert reads, or .spacy; their spans, if any, are ignored")
-    select.add_argument("--n", type=int, required=True, help="how many paragraphs to choose")
+    select.add_argument("--n", type=at_least(1), required=True, help="how many paragraphs to choose")
     select.add_argument("--out", required=True, help="the file to write; with --format labelstudio "
                         "the labeling config is written beside it")
     select.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="jsonl: {id, text, spans with scores}; brackets: one paragraph a line; "
                         "labelstudio: tasks with the spans as predictions; doccano, prodigy: tasks "
                         "with the spans")
-    select.add_argument("--per-policy", type=float, default=0.1, metavar="SHARE",
+    select.add_argument("--per-policy", type=fraction(open_low=True), default=0.1, metavar="SHARE",
                         help="at most this share of N from one policy (a paragraph's policy: its "
                         "document, or the id of a .spacy paragraph less its :LINE)")
-    select.add_argument("--band", type=float, default=0.2,
+    select.add_argument("--band", type=fraction(open_low=True), default=0.2,
                         help="a candidate adds 1 - |score - threshold| / w to its paragraph's "
                         "uncertainty when that is positive, w being band, or the threshold or 1 - "
                         "threshold if smaller")
@@ -41,12 +41,6 @@ def add_to(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.n < 1:
-        raise InputError(f"privspan select: error: --n must be at least 1, not {args.n}")
-    if not 0 < args.per_policy <= 1:
-        raise InputError(f"privspan select: error: --per-policy must be a share in (0, 1], not {args.per_policy}")
-    if not 0 < args.band <= 1:
-        raise InputError(f"privspan select: error: --band must be in (0, 1], not {args.band}")
     from ..annotation.load import load_pipeline, span_categorizer
     from ..annotation.select import cap, choose, drafts, paragraphs, uncertainty
 

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from ..problems import InputError
-from ._common import HelpFormatter
+from ._common import HelpFormatter, at_least
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -13,7 +13,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                     formatter_class=HelpFormatter)
     threshold.add_argument("model", help="a trained pipeline folder (rewritten in place)")
     threshold.add_argument("dev", help="a .spacy file with gold spans")
-    threshold.add_argument("--n-trials", type=int, default=11,
+    threshold.add_argument("--n-trials", type=at_least(2), default=11,
                            help="thresholds tried, evenly spaced from 0 to 1")
     threshold.set_defaults(func=run)
 

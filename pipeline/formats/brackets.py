@@ -164,4 +164,6 @@ def render(text: str, spans: Iterable[Span],
         out.extend(LABEL_BRACKETS[s.label][0] for s in opens.get(position, ()))
         if position < len(text):
             out.append(escape(text[position]))
-    return "".join(out), left_out
+    markup = "".join(out)
+    # `parse` drops a leading BOM as the file's, so a text's own U+FEFF gets one before it
+    return (BOM + markup if markup.startswith(BOM) else markup), left_out
