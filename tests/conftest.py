@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import struct
+import subprocess
+import zlib
 from pathlib import Path
+from typing import List, Tuple
 
 import pytest
 
@@ -25,6 +30,25 @@ SEED = ROOT / "corpus" / "seed_kuaishou.txt"
 # A word jieba splits by default (快手/小店): set as a user word, it shows whether the
 # tokenizer's dictionary travels with a trained pipeline.
 USER_WORD = "快手小店"
+
+
+@pytest.fixture(scope="session")
+def user_word() -> str:
+    """The word the smoke-trained pipeline's tokenizer was given (tiny_model)."""
+    return USER_WORD
+
+
+@pytest.fixture
+def run(capsys):
+    """run(*argv) -> (exit code, stdout, stderr) of one `privspan` command, as a user runs it."""
+    from pipeline.cli import main
+
+    def invoke(*argv: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +95,93 @@ def load_once(monkeypatch):
         monkeypatch.setattr(module, "load_pipeline", load)
 
     return patch
+
+
+# Headless Chromium for the tests that look at a page as a person would (marked slow).
+
+class Browser:
+    """`run(page, profile, *args)`: Chromium's stdout for a page (`--dump-dom`, `--screenshot=`);
+    `ink(png)`: the shares of dark and of strongly coloured pixels of a screenshot."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+
+    def run(self, page: Path, profile: Path, *args: str) -> str:
+        return _browse(self.binary, page, profile, *args)
+
+    def ink(self, png: bytes) -> Tuple[float, float]:
+        return _ink(png)
+
+
+@pytest.fixture
+def browser() -> Browser:
+    return Browser(_chromium())
+
+
+def _chromium() -> str:
+    """The browser, and a CJK font for it; missing, the test skips, except in CI, which must have them."""
+    binary = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-list") else ""
+    missing = [what for what, found in (("a chromium binary", binary), ("a CJK font", fonts.strip()))
+               if not found]
+    if missing:
+        message = (f"no {' and no '.join(missing)} (apt-get install chromium fonts-wqy-zenhei)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return binary
+
+
+def _browse(binary: str, page: Path, profile: Path, *args: str) -> str:
+    result = subprocess.run([binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                             f"--user-data-dir={profile}", *args, page.as_uri()],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def _png_pixels(png: bytes) -> Tuple[int, int, List[bytes]]:
+    """Width, height and RGB(A) rows of an 8-bit, non-interlaced PNG (what Chromium writes)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, data, header = 8, b"", None
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", png[pos + 8:pos + 21])
+        elif kind == b"IDAT":
+            data += png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    width, height, depth, color, _, _, interlace = header
+    assert depth == 8 and color in (2, 6) and interlace == 0
+    size = 3 if color == 2 else 4
+    raw, stride = zlib.decompress(data), width * size
+    rows, prev = [], bytes(stride)
+    for y in range(height):
+        kind, row = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride) if kind else ():
+            a, b = row[x - size] if x >= size else 0, prev[x]
+            c = prev[x - size] if x >= size else 0
+            if kind == 1:
+                row[x] = (row[x] + a) & 255
+            elif kind == 2:
+                row[x] = (row[x] + b) & 255
+            elif kind == 3:
+                row[x] = (row[x] + (a + b) // 2) & 255
+            else:
+                p = a + b - c
+                near = min((abs(p - a), a), (abs(p - b), b), (abs(p - c), c), key=lambda t: t[0])
+                row[x] = (row[x] + near[1]) & 255
+        rows.append(bytes(row))
+        prev = rows[-1]
+    return width, height, rows
+
+
+def _ink(png: bytes) -> Tuple[float, float]:
+    """The share of pixels that are not near white, and of those strongly coloured (marks)."""
+    width, height, rows = _png_pixels(png)
+    size = len(rows[0]) // width
+    pixels = [row[x:x + 3] for row in rows for x in range(0, len(row), size)]
+    dark = sum(1 for p in pixels if min(p) < 200)
+    coloured = sum(1 for p in pixels if max(p) - min(p) > 80)
+    return dark / len(pixels), coloured / len(pixels)

@@ -14,25 +14,19 @@ import spacy
 from spacy.pipeline import SpanCategorizer
 
 from pipeline.annotation.select import Paragraph, choose, paragraphs, uncertainty
-from pipeline.cli import main
 from pipeline.formats import brackets, doccano, prodigy
 from pipeline.formats.registry import read
 from pipeline.measure.diff import compare
 from pipeline.records import Document, Span
 from pipeline.schema import SCHEMES
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SAVED = FIXTURES / "pipeline-0.1.0"  # a tiny trained pipeline: its scores lie near 0.12..0.16
 PROJECT = SCHEMES["project"]
 # A (the reference) and B (the correction) of one text, with every kind of disagreement.
 A_MARKUP = "(我们)[收集]您的<手机号>和<姓名>。\n{为了提供服务}我们会[使用]<位置信息>。\n"
 B_MARKUP = "(我们)[收集]您的<手机号和姓名>。\n{为了提供服务}(我们)会(使用)<位置信息>。\n"
 
-
-def run(capsys, *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_jsonl(path: Path, records: list) -> Path:
@@ -60,10 +54,10 @@ def test_compare_sorts_each_disagreement_into_one_kind():
     assert compare(a, a) == []
 
 
-def test_diff_counts_per_label(tmp_path, capsys):
+def test_diff_counts_per_label(run, tmp_path, capsys):
     (tmp_path / "a.txt").write_text(A_MARKUP, encoding="utf-8")
     (tmp_path / "b.txt").write_text(B_MARKUP, encoding="utf-8")
-    code, out, err = run(capsys, "diff", tmp_path / "a.txt", tmp_path / "b.txt", "--out", tmp_path / "d")
+    code, out, err = run("diff", tmp_path / "a.txt", tmp_path / "b.txt", "--out", tmp_path / "d")
     assert code == 0, err
     figures = json.loads((tmp_path / "d" / "diff.json").read_text(encoding="utf-8"))
     assert figures["documents"]["matched"] == 1 and figures["documents"]["by_text"] == 1
@@ -87,7 +81,7 @@ def test_diff_counts_per_label(tmp_path, capsys):
     assert row.split() == ["DATA", "40.0", "100.0", "3", "2", "1", "0", "1", "0", "1"]
 
 
-def test_diff_matches_by_id_then_by_text_and_reports_the_rest(tmp_path, capsys):
+def test_diff_matches_by_id_then_by_text_and_reports_the_rest(run, tmp_path, capsys):
     a = write_jsonl(tmp_path / "a.jsonl", [
         {"id": "d1", "text": "我们收集信息。", "spans": [{"start": 0, "end": 2, "label": "ACTOR"}]},
         {"id": "d2", "text": "我们使用信息。", "spans": []},
@@ -98,7 +92,7 @@ def test_diff_matches_by_id_then_by_text_and_reports_the_rest(tmp_path, capsys):
         {"id": "other", "text": "我们使用信息。", "spans": [{"start": 2, "end": 4, "label": "ACTION"}]},
         {"id": "d3", "text": "乙文本。", "spans": []},
         {"id": "d5", "text": "只在B里。", "spans": []}])
-    code, out, err = run(capsys, "diff", a, b, "--out", tmp_path / "d")
+    code, out, err = run("diff", a, b, "--out", tmp_path / "d")
     assert code == 0, err
     docs = json.loads((tmp_path / "d" / "diff.json").read_text(encoding="utf-8"))["documents"]
     assert (docs["matched"], docs["by_id"], docs["by_text"]) == (2, 1, 1)
@@ -107,39 +101,39 @@ def test_diff_matches_by_id_then_by_text_and_reports_the_rest(tmp_path, capsys):
     assert "unmatched in A: 2 (d3, d4)" in out and "unmatched in B: 2 (d3, d5)" in out
 
 
-def test_diff_reads_any_two_formats(tmp_path, capsys):
-    seed = Path(__file__).parents[1] / "corpus" / "seed_kuaishou.txt"
+def test_diff_reads_any_two_formats(run, tmp_path, capsys):
+    seed = Path(__file__).parents[2] / "corpus" / "seed_kuaishou.txt"
     ls, dc = tmp_path / "tasks.json", tmp_path / "dc.jsonl"
-    assert run(capsys, "convert", seed, "--to", "labelstudio", "--out", ls)[0] == 0
-    assert run(capsys, "convert", seed, "--to", "doccano", "--out", dc)[0] == 0
-    code, out, err = run(capsys, "diff", ls, dc)
+    assert run("convert", seed, "--to", "labelstudio", "--out", ls)[0] == 0
+    assert run("convert", seed, "--to", "doccano", "--out", dc)[0] == 0
+    code, out, err = run("diff", ls, dc)
     assert code == 0, err
     assert "(1 by id, 0 by text)" in out
     assert next(line for line in out.splitlines() if line.startswith("all")).split()[1:3] == ["100.0", "100.0"]
 
 
-def test_diff_page_escapes_text_and_outlines_the_disagreement(tmp_path, capsys):
+def test_diff_page_escapes_text_and_outlines_the_disagreement(run, tmp_path, capsys):
     text = "<script>alert(1)</script> & 我们收集<b>信息"
     a = write_jsonl(tmp_path / "a.jsonl", [{"id": "x<1>", "text": text, "spans": [
         {"start": 28, "end": 30, "label": "ACTOR"}]}])
     b = write_jsonl(tmp_path / "b.jsonl", [{"id": "x<1>", "text": text, "spans": [
         {"start": 28, "end": 30, "label": "DATA"}]}])
-    assert run(capsys, "diff", a, b, "--out", tmp_path / "d")[0] == 0
+    assert run("diff", a, b, "--out", tmp_path / "d")[0] == 0
     page = (tmp_path / "d" / "diff.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in page and "x&lt;1&gt;: relabelled" in page
     assert page.count('class="span diff"') == 2  # A's ACTOR and B's DATA, once each
 
 
-def test_diff_bad_input_is_one_located_line_and_exit_1(tmp_path, capsys):
+def test_diff_bad_input_is_one_located_line_and_exit_1(run, tmp_path, capsys):
     a = write_jsonl(tmp_path / "a.jsonl", [{"id": "d1", "text": "我们。", "spans": []}])
     bad = tmp_path / "b.jsonl"
     bad.write_text('{"id": "d1", "text": "我们。", "spans": []}\n{"id": "d2", "text": \n', encoding="utf-8")
-    code, out, err = run(capsys, "diff", a, bad)
+    code, out, err = run("diff", a, bad)
     assert code == 1
     assert err.strip().splitlines() == [err.strip()] and err.startswith(f"{bad}:2:1: error: bad-record")
     assert "1 document(s) matched" in out  # the good record is still compared
-    code, _, err = run(capsys, "diff", a, tmp_path / "missing.jsonl")
+    code, _, err = run("diff", a, tmp_path / "missing.jsonl")
     assert code == 1 and len(err.strip().splitlines()) == 1 and "missing.jsonl" in err
     assert "Traceback" not in err
 
@@ -237,28 +231,28 @@ def test_uncertainty_scores_the_same_candidates_annotate_keeps(model):
     assert all(u > 0 for u in uncertainty(nlp, texts, 0.2))
 
 
-def test_select_prefers_uncertain_paragraphs_and_spreads_over_policies(tmp_path, capsys, model, monkeypatch):
+def test_select_prefers_uncertain_paragraphs_and_spreads_over_policies(run, tmp_path, capsys, model, monkeypatch):
     folder = pool(tmp_path)
     _stub_scores(monkeypatch, "联系", 0.14)  # 您可以随时联系我们: policy0 line 3, 1 line 2, 2 line 1
     out = tmp_path / "sel.jsonl"
-    code, _, err = run(capsys, "select", model, folder, "--n", "3", "--out", out, "--per-policy", "0.34")
+    code, _, err = run("select", model, folder, "--n", "3", "--out", out, "--per-policy", "0.34")
     assert code == 0, err
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(ids) == ["policy0:3", "policy1:2", "policy2:1"]
     assert "chose 3 of 12 paragraph(s) from 3 of 3 policies (at most 1 each)" in err
     # a share of one per policy leaves room for 3 of --n 5 only
-    code, _, err = run(capsys, "select", model, folder, "--n", "5", "--out", out, "--per-policy", "0.2")
+    code, _, err = run("select", model, folder, "--n", "5", "--out", out, "--per-policy", "0.2")
     assert code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 3
     assert "warning: only 3 paragraph(s) could be chosen" in err
 
 
-def test_select_writes_valid_tasks_in_each_format(tmp_path, capsys, model):
+def test_select_writes_valid_tasks_in_each_format(run, tmp_path, capsys, model):
     folder = pool(tmp_path)
     ids = None
     for fmt, name in (("jsonl", "s.jsonl"), ("labelstudio", "s.json"), ("doccano", "d.jsonl"),
                       ("prodigy", "p.jsonl"), ("brackets", "s.txt")):
         out = tmp_path / fmt / name
-        code, _, err = run(capsys, "select", model, folder, "--n", "4", "--out", out, "--format", fmt,
+        code, _, err = run("select", model, folder, "--n", "4", "--out", out, "--format", fmt,
                            "--per-policy", "1")
         assert code == 0, err
         content = out.read_text(encoding="utf-8")
@@ -284,9 +278,9 @@ def test_select_writes_valid_tasks_in_each_format(tmp_path, capsys, model):
             assert not parsed.errors and len(content.splitlines()) == 4
 
 
-def test_select_reads_a_spacy_corpus(tmp_path, capsys, model, seed_corpus):
+def test_select_reads_a_spacy_corpus(run, tmp_path, capsys, model, seed_corpus):
     out = tmp_path / "s.jsonl"
-    code, _, err = run(capsys, "select", model, seed_corpus / "train.spacy", "--n", "3", "--out", out,
+    code, _, err = run("select", model, seed_corpus / "train.spacy", "--n", "3", "--out", out,
                        "--per-policy", "1")
     assert code == 0, err
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
@@ -295,14 +289,14 @@ def test_select_reads_a_spacy_corpus(tmp_path, capsys, model, seed_corpus):
     assert set(ids) <= {d.record_id for d in docs}
 
 
-def test_select_bad_input_is_one_located_line_and_exit_1(tmp_path, capsys, model):
+def test_select_bad_input_is_one_located_line_and_exit_1(run, tmp_path, capsys, model):
     folder = pool(tmp_path, policies=1)
-    code, _, err = run(capsys, "select", model, folder, "--n", "0", "--out", tmp_path / "s.jsonl")
+    code, _, err = run("select", model, folder, "--n", "0", "--out", tmp_path / "s.jsonl")
     assert code == 2 and err.splitlines()[-1] == "privspan select: error: argument --n: must be at least 1, not 0"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "我们收集信息。"}\nnot json\n', encoding="utf-8")
-    code, _, err = run(capsys, "select", model, bad, "--n", "1", "--out", tmp_path / "s.jsonl")
+    code, _, err = run("select", model, bad, "--n", "1", "--out", tmp_path / "s.jsonl")
     assert code == 1 and err.splitlines()[0].startswith(f"{bad}:2:1: error: bad-record")
     assert (tmp_path / "s.jsonl").read_text(encoding="utf-8").count("\n") == 1  # the good one
-    code, _, err = run(capsys, "select", tmp_path / "no-model", folder, "--n", "1", "--out", tmp_path / "s.jsonl")
+    code, _, err = run("select", tmp_path / "no-model", folder, "--n", "1", "--out", tmp_path / "s.jsonl")
     assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -69,6 +69,7 @@ def test_paragraphs(ca4p_dir: Path):
     return [u for u in test if len(u.text) <= MAX_CHARS and "\n" not in u.text]
 
 
+@pytest.mark.slow
 def test_spacy_load_annotate_and_evaluate_give_the_same_spans(tiny_model: Path, test_paragraphs,
                                                               tmp_path: Path):
     # a low threshold, saved, so that the smoke-trained model finds spans at all

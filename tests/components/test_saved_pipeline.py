@@ -14,7 +14,7 @@ from typing import Dict, List
 import numpy
 import spacy
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SAVED = FIXTURES / "pipeline-0.1.0"
 PROBES = [
     "当您通过快手小店购买商品时，我们会收集您的手机号码、收货地址，用于配送。",

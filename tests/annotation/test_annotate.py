@@ -16,7 +16,7 @@ from pipeline.cli import main
 from pipeline.formats.html import visible_text
 from pipeline.formats.brackets import parse
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Markup characters, a backslash, CRLF line ends and a blank line: all must come back as is.
 TEXT = ("我们会收集您的手机号码(用于注册)和<设备信息>，以及 a\\b [x] {y}。\r\n"
         "\r\n"
@@ -39,29 +39,24 @@ def loaded_once(loaded, load_once):
     load_once(loaded, annotate_module)
 
 
-def run(capsys, model: Path, *argv: object) -> tuple[int, str, str]:
-    code = main(["annotate", str(model), *[str(a) for a in argv]])
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def records(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-def test_brackets_round_trip_exactly_and_agree_with_jsonl(model, tmp_path, capsys):
+def test_brackets_round_trip_exactly_and_agree_with_jsonl(run, model, tmp_path, capsys):
     (tmp_path / "in").mkdir()
     source = tmp_path / "in" / "policy.txt"
     source.write_bytes(TEXT.encode("utf-8"))
     # Threshold 0 keeps every candidate: many nested and crossing spans to write.
-    code, _, err = run(capsys, model, source, "--out", tmp_path / "out", "--threshold", "0",
+    code, _, err = run("annotate", model, source, "--out", tmp_path / "out", "--threshold", "0",
                        "--verbose", "--quiet")
     assert code == 0
     markup = (tmp_path / "out" / "policy.txt").read_bytes().decode("utf-8")
     parsed = parse(markup)
     assert parsed.text == TEXT
     assert parsed.problems == []
-    code, out, _ = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")
+    code, out, _ = run("annotate", model, source, "--format", "jsonl", "--threshold", "0")
     spans = {(s["start"], s["end"], s["label"]) for s in records(out)[0]["spans"]}
     written = {(s.start, s.end, s.label) for s in parsed.spans}
     assert written and written <= spans
@@ -71,10 +66,10 @@ def test_brackets_round_trip_exactly_and_agree_with_jsonl(model, tmp_path, capsy
            "which brackets cannot write" in err.splitlines()
 
 
-def test_jsonl_offsets_index_the_text_as_read(model, tmp_path, capsys):
+def test_jsonl_offsets_index_the_text_as_read(run, model, tmp_path, capsys):
     source = tmp_path / "policy.txt"
     source.write_bytes(TEXT.encode("utf-8"))
-    code, out, _ = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")
+    code, out, _ = run("annotate", model, source, "--format", "jsonl", "--threshold", "0")
     [record] = records(out)
     assert code == 0
     assert record["id"] == "policy"
@@ -89,24 +84,24 @@ def test_jsonl_offsets_index_the_text_as_read(model, tmp_path, capsys):
     assert record["spans"] == sorted(record["spans"], key=lambda s: (s["start"], s["end"], s["label"]))
 
 
-def test_threshold_overrides_the_pipeline(model, tmp_path, capsys):
+def test_threshold_overrides_the_pipeline(run, model, tmp_path, capsys):
     source = tmp_path / "policy.txt"
     source.write_text(TEXT, encoding="utf-8")
-    every = records(run(capsys, model, source, "--format", "jsonl", "--threshold", "0")[1])[0]["spans"]
+    every = records(run("annotate", model, source, "--format", "jsonl", "--threshold", "0")[1])[0]["spans"]
     # Halfway between two neighbouring scores near the median, so rounding cannot blur it.
     scores = sorted({s["score"] for s in every})
     threshold = (scores[len(scores) // 2] + scores[len(scores) // 2 + 1]) / 2
-    kept = records(run(capsys, model, source, "--format", "jsonl", "--threshold", threshold)[1])[0]["spans"]
+    kept = records(run("annotate", model, source, "--format", "jsonl", "--threshold", threshold)[1])[0]["spans"]
     assert 0 < len(kept) < len(every)
     assert kept == [s for s in every if s["score"] > threshold]
 
 
-def test_gb18030_and_bom_inputs(model, tmp_path, capsys):
+def test_gb18030_and_bom_inputs(run, model, tmp_path, capsys):
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes(TEXT.encode("gb18030"))
     bom = tmp_path / "bom.txt"
     bom.write_bytes(TEXT.encode("utf-8-sig"))
-    code, out, err = run(capsys, model, gbk, bom, "--format", "jsonl", "--verbose", "--quiet")
+    code, out, err = run("annotate", model, gbk, bom, "--format", "jsonl", "--verbose", "--quiet")
     assert code == 0
     assert [r["text"] for r in records(out)] == [TEXT, TEXT]
     assert f"{gbk}: encoding gb18030" in err.splitlines()
@@ -126,10 +121,10 @@ def test_visible_text_of_html():
     assert visible_text("<pre>  a\n   b</pre><p>c</p>") == "  a\n   b\nc"
 
 
-def test_html_input_annotates_the_visible_text(model, tmp_path, capsys):
+def test_html_input_annotates_the_visible_text(run, model, tmp_path, capsys):
     source = tmp_path / "page.html"
     source.write_text(PAGE, encoding="utf-8")
-    code, out, _ = run(capsys, model, source, "--format", "jsonl")
+    code, out, _ = run("annotate", model, source, "--format", "jsonl")
     assert code == 0
     assert records(out)[0]["text"] == PAGE_TEXT
 
@@ -140,32 +135,32 @@ MARKDOWN = ("\ufeff---\r\ntitle: 隐私政策\r\n---\r\n# 隐私政策\r\n\r\n"
 MARKDOWN_TEXT = "隐私政策\n我们会收集您的手机号码\n以及位置\n信息 用途\n位置 导航"
 
 
-def test_markdown_input_annotates_the_visible_text(model, tmp_path, capsys):
+def test_markdown_input_annotates_the_visible_text(run, model, tmp_path, capsys):
     source = tmp_path / "policy.md"
     source.write_bytes(MARKDOWN.encode("gb18030"))
-    code, out, _ = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")
+    code, out, _ = run("annotate", model, source, "--format", "jsonl", "--threshold", "0")
     [record] = records(out)
     assert code == 0
     assert record["id"] == "policy" and record["text"] == MARKDOWN_TEXT
     assert all(MARKDOWN_TEXT[s["start"]:s["end"]] == s["text"] for s in record["spans"])
 
 
-def test_markdown_files_in_folders_are_read(model, tmp_path, capsys):
+def test_markdown_files_in_folders_are_read(run, model, tmp_path, capsys):
     (tmp_path / "app" / "docs").mkdir(parents=True)
     (tmp_path / "app" / "docs" / "privacy.md").write_text(MARKDOWN, encoding="utf-8")
     (tmp_path / "app" / "PRIVACY.markdown").write_text("# 政策\n\n- 姓名\n- 手机号\n", encoding="utf-8")
     (tmp_path / "app" / "notes.txt").write_text("我们收集信息\n", encoding="utf-8")
-    code, out, _ = run(capsys, model, tmp_path / "app", "--format", "jsonl")
+    code, out, _ = run("annotate", model, tmp_path / "app", "--format", "jsonl")
     assert code == 0
     assert [(r["id"], r["text"]) for r in records(out)] == [
         ("PRIVACY", "政策\n姓名\n手机号"), ("privacy", MARKDOWN_TEXT), ("notes", "我们收集信息\n")]
 
 
-def test_html_output_escapes_the_policy(model, tmp_path, capsys):
+def test_html_output_escapes_the_policy(run, model, tmp_path, capsys):
     source = tmp_path / "x.jsonl"
     text = "第三方SDK <script>alert('收集')</script> & 信息\n我们会收集您的手机号码。"
     source.write_text(json.dumps({"id": "<i>p</i>", "text": text}), encoding="utf-8")
-    code, out, _ = run(capsys, model, source, "--format", "html", "--threshold", "0.1", "--quiet")
+    code, out, _ = run("annotate", model, source, "--format", "html", "--threshold", "0.1", "--quiet")
     assert code == 0
     assert out.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in out
     assert "<script>" not in out
@@ -176,7 +171,7 @@ def test_html_output_escapes_the_policy(model, tmp_path, capsys):
     assert "<title>x.jsonl</title>" in out and str(tmp_path) not in out  # the file's name, not its path
 
 
-def test_out_dir_names_one_file_per_input(model, tmp_path, capsys, monkeypatch):
+def test_out_dir_names_one_file_per_input(run, model, tmp_path, capsys, monkeypatch):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "same.txt").write_text(TEXT, encoding="utf-8")
@@ -186,7 +181,7 @@ def test_out_dir_names_one_file_per_input(model, tmp_path, capsys, monkeypatch):
         + json.dumps({"id": "b", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("gb18030"))))
     out = tmp_path / "out"
-    code, stdout, _ = run(capsys, model, tmp_path / "a", tmp_path / "b" / "same.txt", "-",
+    code, stdout, _ = run("annotate", model, tmp_path / "a", tmp_path / "b" / "same.txt", "-",
                           "--format", "jsonl", "--out", out, "--quiet")
     assert code == 0 and stdout == ""
     assert sorted(p.name for p in out.iterdir()) == [
@@ -195,9 +190,9 @@ def test_out_dir_names_one_file_per_input(model, tmp_path, capsys, monkeypatch):
     assert records((out / "stdin.jsonl").read_text(encoding="utf-8"))[0]["text"] == TEXT
 
 
-def test_stdin_to_stdout_round_trips(model, capsys, monkeypatch):
+def test_stdin_to_stdout_round_trips(run, model, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8-sig"))))
-    code, out, err = run(capsys, model, "-", "--threshold", "0.3")
+    code, out, err = run("annotate", model, "-", "--threshold", "0.3")
     assert code == 0 and err == ""
     assert parse(out).text == TEXT
 
@@ -208,12 +203,12 @@ MARKUP = ("当{您注册时}，(我们)会[收集]您的<手机号码>\\(以下�
           "(第三方SDK)会[获取]<您的{位置}信息>；\r\n")
 
 
-def test_markup_input_annotates_the_clean_text(model, tmp_path, capsys):
+def test_markup_input_annotates_the_clean_text(run, model, tmp_path, capsys):
     source = tmp_path / "gold.txt"
     source.write_text(MARKUP, encoding="utf-8")
     clean = parse(MARKUP).text
     assert parse(MARKUP).problems == [] and "\\" not in clean
-    code, _, err = run(capsys, model, source, "--markup-input", "--threshold", "0", "--out",
+    code, _, err = run("annotate", model, source, "--markup-input", "--threshold", "0", "--out",
                        tmp_path / "out", "--quiet")
     assert code == 0 and err == ""
     markup = (tmp_path / "out" / "gold.txt").read_bytes().decode("utf-8")
@@ -221,14 +216,14 @@ def test_markup_input_annotates_the_clean_text(model, tmp_path, capsys):
     # Only the brackets that are text in the input come back escaped.
     assert markup.count("\\") == MARKUP.count("\\") == 4
     assert parse(markup).spans
-    code, out, _ = run(capsys, model, source, "--markup-input", "--format", "jsonl")
+    code, out, _ = run("annotate", model, source, "--markup-input", "--format", "jsonl")
     assert code == 0 and records(out)[0]["text"] == clean
     # Without the flag the markup is the text to annotate, brackets and backslashes too.
-    code, out, _ = run(capsys, model, source, "--format", "jsonl")
+    code, out, _ = run("annotate", model, source, "--format", "jsonl")
     assert code == 0 and records(out)[0]["text"] == MARKUP
 
 
-def test_markup_problems_are_located_lines_and_nothing_is_skipped(model, tmp_path, capsys,
+def test_markup_problems_are_located_lines_and_nothing_is_skipped(run, model, tmp_path, capsys,
                                                                    monkeypatch):
     seed = ROOT / "corpus" / "seed_kuaishou.txt"
     gold = parse(seed.read_text(encoding="utf-8"), str(seed))
@@ -237,7 +232,7 @@ def test_markup_problems_are_located_lines_and_nothing_is_skipped(model, tmp_pat
     other.write_text(json.dumps({"id": "j", "text": "向我们[提供]信息"}, ensure_ascii=False) + "\n",
                      encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("我们(收集]信息".encode("utf-8"))))
-    code, out, err = run(capsys, model, seed, "-", other, "--markup-input", "--format", "jsonl",
+    code, out, err = run("annotate", model, seed, "-", other, "--markup-input", "--format", "jsonl",
                          "--quiet")
     assert code == 0
     assert err.splitlines() == [str(p) for p in gold.problems] + [
@@ -247,17 +242,17 @@ def test_markup_problems_are_located_lines_and_nothing_is_skipped(model, tmp_pat
     assert [r["text"] for r in records(out)] == [gold.text, "我们(收集]信息", "向我们[提供]信息"]
 
 
-def test_output_never_overwrites_its_input(model, tmp_path, capsys):
+def test_output_never_overwrites_its_input(run, model, tmp_path, capsys):
     source = tmp_path / "policy.txt"
     source.write_text(TEXT, encoding="utf-8")
-    code, _, err = run(capsys, model, source, "--out", tmp_path)
+    code, _, err = run("annotate", model, source, "--out", tmp_path)
     assert code == 1
     assert err.splitlines() == [f"{source}: error: the output {source} would overwrite the input; "
                                 "choose another --out folder"]
     assert source.read_bytes() == TEXT.encode("utf-8")
 
 
-def test_bad_inputs_are_one_line_each_and_good_ones_still_written(model, tmp_path, capsys):
+def test_bad_inputs_are_one_line_each_and_good_ones_still_written(run, model, tmp_path, capsys):
     good = tmp_path / "good.txt"
     good.write_text(TEXT, encoding="utf-8")
     binary = tmp_path / "binary.txt"
@@ -271,7 +266,7 @@ def test_bad_inputs_are_one_line_each_and_good_ones_still_written(model, tmp_pat
                      '{"id": "blank", "text": "  "}\n{"text": "no id"}\n', encoding="utf-8")
     missing = tmp_path / "missing.txt"
     out = tmp_path / "out"
-    code, _, err = run(capsys, model, binary, good, missing, undecodable, empty, lines,
+    code, _, err = run("annotate", model, binary, good, missing, undecodable, empty, lines,
                        "--format", "jsonl", "--out", out, "--quiet")
     assert code == 1
     assert "Traceback" not in err
@@ -311,11 +306,11 @@ def test_long_paragraphs_are_cut_at_sentence_ends():
     assert [len(p) for _, p in pieces("字" * 250, max_chars=100)] == [100, 100, 50]
 
 
-def test_two_processes_give_the_same_spans(model, tmp_path, capsys):
+def test_two_processes_give_the_same_spans(run, model, tmp_path, capsys):
     source = tmp_path / "policy.txt"
     source.write_text(TEXT * 3, encoding="utf-8")
-    one = run(capsys, model, source, "--format", "jsonl", "--threshold", "0")[1]
-    two = run(capsys, model, source, "--format", "jsonl", "--threshold", "0",
+    one = run("annotate", model, source, "--format", "jsonl", "--threshold", "0")[1]
+    two = run("annotate", model, source, "--format", "jsonl", "--threshold", "0",
               "--n-process", "2", "--batch-size", "2")[1]
     assert records(two) == records(one) and records(one)[0]["spans"]
 

@@ -19,7 +19,7 @@ from pipeline.report.categories import GENERIC, OTHER, Categories, load
 from pipeline.report.items import Options, items_of, outermost
 from pipeline.report.practices import COLLECT, SHARE, Practices
 
-FIXTURE = Path(__file__).parent / "fixtures" / "report_policies.jsonl"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "report_policies.jsonl"
 A1 = ["个人基本资料", "个人身份信息", "个人生物识别信息", "网络身份标识信息", "个人健康生理信息", "个人教育工作信息",
       "个人财产信息", "个人通信信息", "联系人信息", "个人上网记录", "个人常用设备信息", "个人位置信息", "其他信息"]
 
@@ -563,16 +563,13 @@ document.body.append(probe);
 
 
 @pytest.mark.slow
-def test_chromium_renders_the_page_with_every_chart_and_the_policy_text_as_text(tmp_path):
-    from tests.test_html_output import browse, chromium, ink
-
-    binary = chromium()
+def test_chromium_renders_the_page_with_every_chart_and_the_policy_text_as_text(tmp_path, browser):
     code, out = run_report(tmp_path, str(FIXTURE))
     assert code == 0
     page = (out / "report.html").read_text(encoding="utf-8")
     probed = tmp_path / "probed.html"
     probed.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    dom = browse(binary, probed, tmp_path / "profile", "--dump-dom")
+    dom = browser.run(probed, tmp_path / "profile", "--dump-dom")
     found = json.loads(html.unescape(re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL).group(1)))
     assert len(found["charts"]) == 4
     for chart in found["charts"]:
@@ -588,8 +585,8 @@ def test_chromium_renders_the_page_with_every_chart_and_the_policy_text_as_text(
         alone.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">'
                          f"{svg}</body></html>", encoding="utf-8")
         shot = tmp_path / f"chart{n}.png"
-        browse(binary, alone, tmp_path / "profile", f"--screenshot={shot}", "--window-size=800,600")
-        dark, coloured = ink(shot.read_bytes())
+        browser.run(alone, tmp_path / "profile", f"--screenshot={shot}", "--window-size=800,600")
+        dark, coloured = browser.ink(shot.read_bytes())
         assert dark > 0.01 and coloured > 0.01, (n, dark, coloured)
 
 

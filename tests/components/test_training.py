@@ -17,7 +17,7 @@ from weasel.util import load_project_config
 
 from pipeline.schema import CA4P_CLASSES, LABELS
 
-from .conftest import ROOT, USER_WORD
+ROOT = Path(__file__).resolve().parents[2]
 
 CONFIG = ROOT / "configs" / "spancat.cfg"
 PROBE = "当您通过快手小店购买商品时，我们会收集您的手机号码。"
@@ -62,15 +62,15 @@ def test_smoke_model_has_the_labels_and_predicts_spans(tiny_model: Path):
     assert numpy.ravel(doc.spans["sc"].attrs["scores"]).shape == (len(doc.spans["sc"]),)
 
 
-def test_saved_pipeline_tokenizes_as_in_training_in_a_fresh_process(tiny_model: Path):
+def test_saved_pipeline_tokenizes_as_in_training_in_a_fresh_process(tiny_model: Path, user_word: str):
     code = (f"import json, spacy; nlp = spacy.load({str(tiny_model)!r}); "
             f"print(json.dumps([t.text for t in nlp.make_doc({PROBE!r})], ensure_ascii=False))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert result.returncode == 0, result.stderr
     tokens = json.loads(result.stdout)
-    assert USER_WORD in tokens
+    assert user_word in tokens
     assert tokens == [t.text for t in spacy.load(tiny_model).make_doc(PROBE)]
-    assert json.loads((tiny_model / "tokenizer" / "cfg").read_text())["user_words"] == [USER_WORD]
+    assert json.loads((tiny_model / "tokenizer" / "cfg").read_text())["user_words"] == [user_word]
 
 
 def test_saved_pipeline_multiplies_with_numpys_blas_in_a_fresh_process(tiny_model: Path):
@@ -88,7 +88,8 @@ INSTALL_PACKAGE = "pip install --find-links packages/zh_privspan-0.1.0/dist zh_p
 
 
 @pytest.mark.slow
-def test_workflow_package_installs_as_the_readme_says_in_a_fresh_venv(tiny_model: Path, tmp_path: Path):
+def test_workflow_package_installs_as_the_readme_says_in_a_fresh_venv(tiny_model: Path, tmp_path: Path,
+                                                                     user_word: str):
     import shlex
     import shutil
 
@@ -115,7 +116,7 @@ def test_workflow_package_installs_as_the_readme_says_in_a_fresh_venv(tiny_model
     loaded = subprocess.run([str(env / "bin" / "python"), "-c", code], capture_output=True, text=True,
                             cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
-    assert USER_WORD in json.loads(loaded.stdout)
+    assert user_word in json.loads(loaded.stdout)
 
 
 def test_threshold_is_tuned_on_dev_and_saved_in_the_pipeline(tiny_model: Path, seed_corpus: Path, tmp_path: Path):

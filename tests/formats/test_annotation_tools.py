@@ -11,7 +11,6 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.cli import main
 from pipeline.formats import brackets, doccano, jsonl, labelstudio, prodigy
 from pipeline.formats.registry import format_of
 from pipeline.formats.tasks import Offsets
@@ -19,7 +18,7 @@ from pipeline.gold.docs import blank_pipeline
 from pipeline.records import Document, Span
 from pipeline.schema import LABELS, SCHEMES
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SAVED = FIXTURES / "pipeline-0.1.0"  # a tiny trained pipeline: annotate without training
 PROJECT = SCHEMES["project"]
 # 😀 and 𠀀 (U+20000, CJK Extension B) are one code point each, two UTF-16 code units.
@@ -36,11 +35,6 @@ def _not_notes(err: str) -> list:
     """stderr's lines less the notes (a corpus of a few documents is a demo's)."""
     return [line for line in err.splitlines() if not line.startswith("note: ")]
 
-
-def run(capsys, *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def written(export) -> int:
@@ -334,25 +328,25 @@ def test_brackets_through_each_format_come_back_unchanged(tokenizer, document):
 
 # The commands
 
-def test_convert_round_trips_the_seed_through_each_tool(tmp_path, capsys):
-    seed = Path(__file__).resolve().parents[1] / "corpus" / "seed_kuaishou.txt"
-    code, expected, _ = run(capsys, "convert", seed, "--to", "brackets")
+def test_convert_round_trips_the_seed_through_each_tool(run, tmp_path, capsys):
+    seed = Path(__file__).resolve().parents[2] / "corpus" / "seed_kuaishou.txt"
+    code, expected, _ = run("convert", seed, "--to", "brackets")
     assert code == 0
     for fmt, suffix in (("labelstudio", ".json"), ("doccano", ".jsonl"), ("prodigy", ".jsonl")):
         out = tmp_path / fmt / f"seed{suffix}"
-        assert run(capsys, "convert", seed, "--to", fmt, "--out", out)[0] == 0
-        code, back, err = run(capsys, "convert", out, "--to", "brackets")
+        assert run("convert", seed, "--to", fmt, "--out", out)[0] == 0
+        code, back, err = run("convert", out, "--to", "brackets")
         assert (code, err) == (0, "") and back == expected, fmt
-        assert run(capsys, "convert", out, "--from", fmt, "--to", "brackets")[1] == expected
+        assert run("convert", out, "--from", fmt, "--to", "brackets")[1] == expected
     config = ET.parse(tmp_path / "labelstudio" / labelstudio.CONFIG_NAME).getroot()
     assert [label.get("value") for label in config.iter("Label")] == LABELS
 
 
-def test_convert_reports_bad_records_and_writes_the_good_ones(tmp_path, capsys):
+def test_convert_reports_bad_records_and_writes_the_good_ones(run, tmp_path, capsys):
     export = tmp_path / "export.jsonl"
     export.write_text(json.dumps({"text": "我们", "label": [[0, 2, "ACTOR"], [0, 5, "DATA"]]}) + "\n"
                       + json.dumps({"text": "收集", "label": [[0, 2, "ACTION"]]}) + "\n", encoding="utf-8")
-    code, out, err = run(capsys, "convert", export, "--to", "jsonl")
+    code, out, err = run("convert", export, "--to", "jsonl")
     assert code == 1
     assert err.splitlines() == [
         f"{export}:1:1: error: bad-span: label[1][1] 5 is past the text (2 UTF-16 code units)"]
@@ -361,19 +355,19 @@ def test_convert_reports_bad_records_and_writes_the_good_ones(tmp_path, capsys):
         ("收集", [{"start": 0, "end": 2, "label": "ACTION", "text": "收集"}])]
     unknown = tmp_path / "x.json"
     unknown.write_text("{}", encoding="utf-8")
-    code, _, err = run(capsys, "convert", unknown, "--to", "jsonl")
+    code, _, err = run("convert", unknown, "--to", "jsonl")
     assert code == 1 and err == f"{unknown}: error: cannot tell its format from its suffix and content; give its format\n"
 
 
-def test_convert_notes_skipped_tasks(capsys):
-    code, out, err = run(capsys, "convert", FIXTURES / "prodigy_export.jsonl", "--to", "jsonl")
+def test_convert_notes_skipped_tasks(run, capsys):
+    code, out, err = run("convert", FIXTURES / "prodigy_export.jsonl", "--to", "jsonl")
     assert code == 0 and len(out.splitlines()) == 1
     path = FIXTURES / "prodigy_export.jsonl"
     assert err.splitlines() == [f"{path}: note: 1 task(s) skipped: ignored task",
                                 f"{path}: note: 1 task(s) skipped: rejected task"]
 
 
-def test_corpus_from_each_tools_export_adds_up(tmp_path, capsys):
+def test_corpus_from_each_tools_export_adds_up(run, tmp_path, capsys):
     for name, fmt, read, written, dropped, skipped in (
             ("labelstudio_export.json", "labelstudio", 14, 11, "; earlier annotation of the task: 3",
              "tasks skipped: 1; no annotation: 1"),
@@ -381,60 +375,60 @@ def test_corpus_from_each_tools_export_adds_up(tmp_path, capsys):
             ("prodigy_export.jsonl", "prodigy", 6, 4, "; rejected task: 2",
              "tasks skipped: 2; ignored task: 1; rejected task: 1")):
         for given_format in ("auto", fmt):
-            code, out, err = run(capsys, "corpus", FIXTURES / name, "--format", given_format,
+            code, out, err = run("corpus", FIXTURES / name, "--format", given_format,
                                  "--out", tmp_path / given_format / fmt, "--dev", "0")
             assert (code, _not_notes(err)) == (0, []), name
             assert f"annotations read: {read} = written {written} + dropped {read - written}{dropped}\n" in out
             assert (skipped in out.splitlines()) if skipped else "tasks skipped" not in out
 
 
-def test_corpus_with_bad_records_keeps_the_good_ones_and_exits_1(tmp_path, capsys):
+def test_corpus_with_bad_records_keeps_the_good_ones_and_exits_1(run, tmp_path, capsys):
     export = tmp_path / "export.json"
     good = {"data": {"text": "我们收集您的手机号码"}, "annotations": [{"result": [_ls_result(0, 2, "我们", "ACTOR")]}]}
     bad = {"data": {"text": "我们收集您的手机号码"}, "annotations": [{"result": [
         _ls_result(2, 4, "收集", "ACTION"), _ls_result(6, 99, "手机号码", "DATA")]}]}
     export.write_text(labelstudio.tasks_json([good, bad]), encoding="utf-8")
-    code, out, err = run(capsys, "corpus", export, "--format", "labelstudio", "--out", tmp_path / "c",
+    code, out, err = run("corpus", export, "--format", "labelstudio", "--out", tmp_path / "c",
                          "--dev", "0")
     assert code == 1
     assert _not_notes(err) == [f"{export}:3:1: error: bad-span: task 2: annotations[0].result[1]."
                                 "value.end 99 is past the text (10 characters)"]
     assert "annotations read: 3 = written 2 + dropped 1; bad offsets: 1" in out
     assert "problems: 1 error(s), 0 warning(s)" in out
-    code, _, err = run(capsys, "corpus", export, "--format", "labelstudio", "--labels", "ca4p",
+    code, _, err = run("corpus", export, "--format", "labelstudio", "--labels", "ca4p",
                        "--out", tmp_path / "d", "--dev", "0")
     assert "'ACTOR' is not a label of the ca4p scheme" not in err  # ACTOR is one of the seven
     assert "'ACTION' is not a label of the ca4p scheme" in err
 
 
-def test_corpus_says_which_files_it_cannot_tell_apart(tmp_path, capsys):
+def test_corpus_says_which_files_it_cannot_tell_apart(run, tmp_path, capsys):
     path = tmp_path / "x.jsonl"
     path.write_text('{"text": "我们"}\n', encoding="utf-8")
-    code, _, err = run(capsys, "corpus", path, "--out", tmp_path / "c")
+    code, _, err = run("corpus", path, "--out", tmp_path / "c")
     assert code == 1
     assert err.splitlines()[0] == (f"{path}: error: cannot tell its format from its suffix and content; "
                                    "give its format")
 
 
-def test_corpus_reads_the_projects_own_jsonl(tmp_path, capsys):
+def test_corpus_reads_the_projects_own_jsonl(run, tmp_path, capsys):
     """What `convert --to jsonl` and `annotate --format jsonl` write is gold to `corpus`."""
-    seed = Path(__file__).resolve().parents[1] / "corpus" / "seed_kuaishou.txt"
+    seed = Path(__file__).resolve().parents[2] / "corpus" / "seed_kuaishou.txt"
     gold = tmp_path / "seed.jsonl"
-    assert run(capsys, "convert", seed, "--to", "jsonl", "--out", gold)[0] == 0
+    assert run("convert", seed, "--to", "jsonl", "--out", gold)[0] == 0
     for given_format in ("auto", "jsonl"):
-        code, out, err = run(capsys, "corpus", gold, "--format", given_format, "--out",
+        code, out, err = run("corpus", gold, "--format", given_format, "--out",
                              tmp_path / given_format, "--dev", "0")
         assert (code, _not_notes(err)) == (0, [])
         assert "annotations read: 124 = written 124 + dropped 0" in out
 
 
-def test_convert_rejects_spans_outside_the_text_and_unknown_labels(tmp_path, capsys):
+def test_convert_rejects_spans_outside_the_text_and_unknown_labels(run, tmp_path, capsys):
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps({"id": "a", "text": "我们收", "spans": [
         {"start": 2, "end": 9, "label": "NOPE"}, {"start": 0, "end": 2, "label": "NOPE"},
         {"start": 0, "end": 2, "label": "ACTOR", "text": "我们"}]}, ensure_ascii=False) + "\n",
         encoding="utf-8")
-    code, out, err = run(capsys, "convert", path, "--to", "labelstudio")
+    code, out, err = run("convert", path, "--to", "labelstudio")
     assert code == 1
     assert err.splitlines() == [
         f"{path}:1:1: error: bad-span: a: spans[0].end 9 is past the text (3 characters)",
@@ -452,10 +446,10 @@ def policy(tmp_path_factory) -> Path:
     return path
 
 
-def test_annotate_for_labelstudio_writes_scored_predictions_and_the_config(policy, tmp_path, capsys):
+def test_annotate_for_labelstudio_writes_scored_predictions_and_the_config(run, policy, tmp_path, capsys):
     out = tmp_path / "out"
     # The saved pipeline is tiny: its scores are low, so a low threshold keeps some spans.
-    code, _, err = run(capsys, "annotate", SAVED, policy, "--format", "labelstudio", "--out", out,
+    code, _, err = run("annotate", SAVED, policy, "--format", "labelstudio", "--out", out,
                        "--threshold", "0.1", "--quiet")
     assert (code, err) == (0, "")
     [task] = json.loads((out / "policy.json").read_text(encoding="utf-8"))
@@ -472,16 +466,16 @@ def test_annotate_for_labelstudio_writes_scored_predictions_and_the_config(polic
     export = labelstudio.read(out / "policy.json", (out / "policy.json").read_text(encoding="utf-8"), PROJECT)
     assert export.documents == [] and export.skipped == {"predictions only, no annotation": 1}
     # stdout gets the tasks as one JSON list, and no config
-    code, stdout, _ = run(capsys, "annotate", SAVED, policy, "--format", "labelstudio", "--threshold", "0.1")
+    code, stdout, _ = run("annotate", SAVED, policy, "--format", "labelstudio", "--threshold", "0.1")
     assert json.loads(stdout) == [task]
 
 
-def test_annotate_for_doccano_and_prodigy_writes_the_spans_to_correct(policy, tmp_path, capsys):
-    code, out, _ = run(capsys, "annotate", SAVED, policy, "--format", "jsonl", "--threshold", "0.1")
+def test_annotate_for_doccano_and_prodigy_writes_the_spans_to_correct(run, policy, tmp_path, capsys):
+    code, out, _ = run("annotate", SAVED, policy, "--format", "jsonl", "--threshold", "0.1")
     expected = {(s["start"], s["end"], s["label"]) for s in json.loads(out)["spans"]}
     assert expected
     for fmt in ("doccano", "prodigy"):
-        code, out, err = run(capsys, "annotate", SAVED, policy, "--format", fmt, "--threshold", "0.1",
+        code, out, err = run("annotate", SAVED, policy, "--format", fmt, "--threshold", "0.1",
                              "--out", tmp_path / fmt, "--quiet")
         assert (code, err) == (0, "")
         content = (tmp_path / fmt / "policy.jsonl").read_text(encoding="utf-8")

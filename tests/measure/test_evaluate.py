@@ -18,7 +18,7 @@ from pipeline.schema import LABELS
 from pipeline.gold.sources import gather
 from pipeline.records import Span
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "seed_kuaishou.txt"
 
 # (gold, pred) per unit. Unit 1: one exact hit, one short prediction, one wrong label at
@@ -132,15 +132,10 @@ def tiny(tiny_model: Path, seed_corpus: Path, tmp_path_factory) -> dict:
     return {"tmp": tmp, "model": tmp / "m", "train": seed_corpus / "train.spacy"}
 
 
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
-
-def test_cli_json_on_spacy_gold(tiny, capsys):
+def test_cli_json_on_spacy_gold(run, tiny, capsys):
     out_file = tiny["tmp"] / "scores.json"
-    code, out, err = run(capsys, "evaluate", tiny["model"], tiny["train"], "--output", out_file)
+    code, out, err = run("evaluate", tiny["model"], tiny["train"], "--output", out_file)
     assert code == 0, err
     report = json.loads(out_file.read_text(encoding="utf-8"))
     docs = list(DocBin().from_disk(tiny["train"]).get_docs(Vocab()))
@@ -161,7 +156,7 @@ def test_cli_json_on_spacy_gold(tiny, capsys):
     assert all("gold_chars" in d.user_data for d in docs) and "token-aligned" not in err
 
 
-def test_cli_agrees_with_spacy_evaluate(tiny, capsys):
+def test_cli_agrees_with_spacy_evaluate(run, tiny, capsys):
     """On .spacy gold (token-aligned already) both must count the same spans."""
     theirs = tiny["tmp"] / "spacy.json"
     html = tiny["tmp"] / "displacy"
@@ -173,20 +168,20 @@ def test_cli_agrees_with_spacy_evaluate(tiny, capsys):
     assert "SPANS (per type)" in done.stdout and (html / "spans.html").is_file()
     spacy_scores = json.loads(theirs.read_text(encoding="utf-8"))
     ours = tiny["tmp"] / "ours.json"
-    assert run(capsys, "evaluate", tiny["model"], tiny["train"], "--output", ours)[0] == 0
+    assert run("evaluate", tiny["model"], tiny["train"], "--output", ours)[0] == 0
     exact = json.loads(ours.read_text(encoding="utf-8"))["exact"]
     assert (exact["p"], exact["r"], exact["f"]) == pytest.approx(
         (spacy_scores["spans_sc_p"], spacy_scores["spans_sc_r"], spacy_scores["spans_sc_f"]))
 
 
-def test_cli_all_units_on_bracket_gold(tiny, capsys):
+def test_cli_all_units_on_bracket_gold(run, tiny, capsys):
     units = gather([SEED]).units
     annotated = sum(bool(u.spans) for u in units)
     assert annotated < len(units)
     scopes = {}
     for extra in ((), ("--all-units",)):
         out_file = tiny["tmp"] / f"seed{len(extra)}.json"
-        code, out, err = run(capsys, "evaluate", tiny["model"], SEED, "--markdown", "--output", out_file, *extra)
+        code, out, err = run("evaluate", tiny["model"], SEED, "--markdown", "--output", out_file, *extra)
         assert code == 0
         assert out.splitlines()[2].startswith("| label | exact P |")
         # the seed's markup errors are reported as lint does, and scoring goes on
@@ -205,13 +200,13 @@ def test_bad_gold_path_is_one_line(tiny):
     assert done.stdout == ""
 
 
-def test_bad_docbin_and_bad_model_are_one_line(tiny, capsys):
+def test_bad_docbin_and_bad_model_are_one_line(run, tiny, capsys):
     garbage = tiny["tmp"] / "garbage.spacy"
     garbage.write_bytes(b"not a docbin")
-    code, out, err = run(capsys, "evaluate", tiny["model"], garbage)
+    code, out, err = run("evaluate", tiny["model"], garbage)
     assert code == 1 and out == ""
     assert err.splitlines() == [f"{garbage}: error: not a readable DocBin (ValueError)"]
-    code, _, err = run(capsys, "evaluate", tiny["tmp"] / "no-model", tiny["train"])
+    code, _, err = run("evaluate", tiny["tmp"] / "no-model", tiny["train"])
     assert code == 1 and len(err.splitlines()) == 1 and err.startswith(f"{tiny['tmp'] / 'no-model'}: error:")
 
 
@@ -228,9 +223,9 @@ def test_docbin_gold_is_the_annotated_offsets_not_the_expanded_ones(tmp_path):
     assert gathered.problems == []  # no warning that the gold is only token-aligned
 
 
-def test_cli_trim_edges(tiny, capsys):
+def test_cli_trim_edges(run, tiny, capsys):
     out_file = tiny["tmp"] / "trimmed.json"
-    code, out, err = run(capsys, "evaluate", tiny["model"], tiny["train"], "--output", out_file,
+    code, out, err = run("evaluate", tiny["model"], tiny["train"], "--output", out_file,
                          "--trim-edges", tiny["train"])
     assert code == 0, err
     report = json.loads(out_file.read_text(encoding="utf-8"))
@@ -241,5 +236,5 @@ def test_cli_trim_edges(tiny, capsys):
         if not any(key.startswith(f"{label} ") for key in varying):
             # nothing to trim: the same spans, the same counts
             assert trimmed["per_label"][label] == report["exact"]["per_label"][label]
-    code, _, err = run(capsys, "evaluate", tiny["model"], tiny["train"], "--trim-edges", tiny["tmp"] / "none.spacy")
+    code, _, err = run("evaluate", tiny["model"], tiny["train"], "--trim-edges", tiny["tmp"] / "none.spacy")
     assert code == 1 and "none.spacy: error" in err and "Traceback" not in err

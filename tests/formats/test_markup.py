@@ -10,7 +10,7 @@ from pipeline.formats.brackets import parse, render
 from pipeline.schema import LABELS
 from pipeline.records import Span
 
-SEED = Path(__file__).resolve().parents[1] / "corpus" / "seed_kuaishou.txt"
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "seed_kuaishou.txt"
 
 
 def test_each_bracket_is_its_label():

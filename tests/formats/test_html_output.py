@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shutil
-import struct
-import subprocess
-import zlib
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
@@ -196,78 +190,8 @@ document.body.append(probe);
 </script>"""
 
 
-def chromium() -> str:
-    """The browser, and a CJK font for it; missing, the test skips, except in CI, which must have them."""
-    binary = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
-    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout \
-        if shutil.which("fc-list") else ""
-    missing = [what for what, found in (("a chromium binary", binary), ("a CJK font", fonts.strip()))
-               if not found]
-    if missing:
-        message = (f"no {' and no '.join(missing)} (apt-get install chromium fonts-wqy-zenhei)")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return binary
-
-
-def browse(binary: str, page: Path, profile: Path, *args: str) -> str:
-    result = subprocess.run([binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             f"--user-data-dir={profile}", *args, page.as_uri()],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
-
-
-def png_pixels(png: bytes) -> Tuple[int, int, List[bytes]]:
-    """Width, height and RGB(A) rows of an 8-bit, non-interlaced PNG (what Chromium writes)."""
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, data, header = 8, b"", None
-    while pos < len(png):
-        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", png[pos + 8:pos + 21])
-        elif kind == b"IDAT":
-            data += png[pos + 8:pos + 8 + length]
-        pos += 12 + length
-    width, height, depth, color, _, _, interlace = header
-    assert depth == 8 and color in (2, 6) and interlace == 0
-    size = 3 if color == 2 else 4
-    raw, stride = zlib.decompress(data), width * size
-    rows, prev = [], bytes(stride)
-    for y in range(height):
-        kind, row = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for x in range(stride) if kind else ():
-            a, b = row[x - size] if x >= size else 0, prev[x]
-            c = prev[x - size] if x >= size else 0
-            if kind == 1:
-                row[x] = (row[x] + a) & 255
-            elif kind == 2:
-                row[x] = (row[x] + b) & 255
-            elif kind == 3:
-                row[x] = (row[x] + (a + b) // 2) & 255
-            else:
-                p = a + b - c
-                near = min((abs(p - a), a), (abs(p - b), b), (abs(p - c), c), key=lambda t: t[0])
-                row[x] = (row[x] + near[1]) & 255
-        rows.append(bytes(row))
-        prev = rows[-1]
-    return width, height, rows
-
-
-def ink(png: bytes) -> Tuple[float, float]:
-    """The share of pixels that are not near white, and of those strongly coloured (marks)."""
-    width, height, rows = png_pixels(png)
-    size = len(rows[0]) // width
-    pixels = [row[x:x + 3] for row in rows for x in range(0, len(row), size)]
-    dark = sum(1 for p in pixels if min(p) < 200)
-    coloured = sum(1 for p in pixels if max(p) - min(p) > 80)
-    return dark / len(pixels), coloured / len(pixels)
-
-
 @pytest.mark.slow
-def test_chromium_renders_the_policy_text_exactly(tmp_path):
-    binary = chromium()
+def test_chromium_renders_the_policy_text_exactly(tmp_path, browser):
     out = tmp_path / "out"
     out.mkdir()
     output = Output("html", out, say=pytest.fail)
@@ -280,12 +204,12 @@ def test_chromium_renders_the_policy_text_exactly(tmp_path):
     probed = tmp_path / "probed.html"
     probed.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
 
-    dom = browse(binary, probed, tmp_path / "profile", "--dump-dom")
+    dom = browser.run(probed, tmp_path / "profile", "--dump-dom")
     found = json.loads(html.unescape(re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL).group(1)))
     assert found["texts"] == [parse(POLICY).text, parse(second).text]
     assert found["scripts"] == 1 and found["title"] == "policy.jsonl"  # the policy's script is text
 
     shot = tmp_path / "page.png"
-    browse(binary, out / "policy.html", tmp_path / "profile", f"--screenshot={shot}", "--window-size=600,400")
-    dark, coloured = ink(shot.read_bytes())
+    browser.run(out / "policy.html", tmp_path / "profile", f"--screenshot={shot}", "--window-size=600,400")
+    dark, coloured = browser.ink(shot.read_bytes())
     assert dark > 0.01 and coloured > 0.005, (dark, coloured)
