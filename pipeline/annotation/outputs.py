@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence, TextIO
+from typing import Callable, Iterable, List, Optional, Sequence, TextIO
 
 from spacy.tokens import Doc
 
@@ -138,3 +138,28 @@ class Output:
         else:
             self.stream.close()
         self.stream = None
+
+
+def write_file(fmt: str, documents: Iterable[Document], out: Optional[Path], say: Callable[[str], None],
+               **settings: object) -> bool:
+    """Every document into one file (its folder made) or, without `out`, stdout; `settings`
+    go to Output. False, after `say` heard why, when something could not be written."""
+    problems: List[str] = []
+
+    def heard(message: str) -> None:
+        problems.append(message)
+        say(message)
+
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            heard(f"{out.parent}: error: cannot make the output folder ({err.strerror})")
+            return False
+    output = Output(fmt, None, heard, out_file=out, **settings)
+    try:
+        for doc in documents:
+            output.write(doc)
+    finally:
+        output.close()
+    return not problems

@@ -68,22 +68,12 @@ def _write_brackets(documents: List[Document], out_dir: Path | None) -> None:
 
 def _write_file(fmt: str, documents: List[Document], out: str | None, scheme) -> None:
     """All documents into one file (or stdout), as annotate and select write that format."""
-    from ..annotation.outputs import Output
+    from ..annotation.outputs import write_file
     from ..gold.docs import blank_pipeline
 
-    path = Path(out) if out else None
-    if path is not None:
-        _make_folder(path.parent)
     problems: List[str] = []
-    output = Output(fmt, None, problems.append, labels=scheme.labels,
-                    tokenizer=blank_pipeline().tokenizer if fmt == "prodigy" else None,
-                    out_file=path)
-    try:
-        for doc in documents:
-            output.write(doc)
-    finally:
-        output.close()
-    if problems:
+    if not write_file(fmt, documents, Path(out) if out else None, problems.append, labels=scheme.labels,
+                      tokenizer=blank_pipeline().tokenizer if fmt == "prodigy" else None):
         raise InputError(problems[0])
 
 

@@ -69,23 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(fmt: str, results: list, out: Path, nlp, labels: list, model_version: str) -> bool:
     """The drafts into `out` as annotate writes them; False, after a line saying why, if not."""
-    from ..annotation.outputs import Output
+    from ..annotation.outputs import write_file
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InputError(f"{out.parent}: error: cannot make the output folder ({err.strerror})") from None
-    problems: list = []
-
-    def say(message: str) -> None:
-        problems.append(message)
-        print(message, file=sys.stderr)
-
-    output = Output(fmt, None, say, labels=labels, tokenizer=nlp.tokenizer, model_version=model_version,
-                    out_file=out)
-    try:
-        for result in results:
-            output.write(result)
-    finally:
-        output.close()
-    return not problems
+    return write_file(fmt, results, out, lambda message: print(message, file=sys.stderr), labels=labels,
+                      tokenizer=nlp.tokenizer, model_version=model_version)
