@@ -8,7 +8,8 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from collections import Counter
+from typing import Dict, List, Optional, Sequence
 
 from spacy.util import registry
 
@@ -61,3 +62,9 @@ def get_scheme(name: str) -> LabelScheme:
 def create_labels(scheme: str = "project") -> List[str]:
     """The label list of a scheme, so configs never type labels by hand."""
     return list(get_scheme(scheme).labels)
+
+
+def label_counts(counts: Counter, labels: Sequence[str] = LABELS) -> str:
+    """`ACTOR 3, ACTION 0, …`: every label of `labels` in its order, then any other counted."""
+    order = list(labels) + sorted(set(counts) - set(labels))
+    return ", ".join(f"{label} {counts[label]}" for label in order if label in counts or label in labels)

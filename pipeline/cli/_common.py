@@ -1,15 +1,13 @@
-"""What several commands share: reading their input files, counting labels, help text."""
+"""What several commands share: help text, option types, reading their input files."""
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, List, Sequence, Tuple
 
 from ..files import collect_files, read_text
 from ..problems import InputError
-from ..schema import LABELS
 
 if TYPE_CHECKING:
     from ..records import Document
@@ -52,11 +50,6 @@ def fraction(low: float = 0.0, high: float = 1.0, open_low: bool = False) -> Cal
             raise argparse.ArgumentTypeError(f"must be in {shown}, not {value}")
         return number
     return parse
-
-
-def label_counts(counts: Counter, labels: Sequence[str] = LABELS) -> str:
-    order = list(labels) + sorted(set(counts) - set(labels))
-    return ", ".join(f"{label} {counts[label]}" for label in order if label in counts or label in labels)
 
 
 class Inputs:

@@ -5,7 +5,8 @@ import argparse
 from collections import Counter
 
 from ..formats.brackets import parse
-from ._common import HelpFormatter, Inputs, label_counts
+from ..schema import label_counts
+from ._common import HelpFormatter, Inputs
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
