@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import List
 
 from ..problems import UsageError
-from ..report.wording import counted
+from ..report.make import OUTPUTS
 from ..schema import SCHEMES
 from ._common import HelpFormatter, at_least, fraction
-
-OUTPUTS = ("report.json", "data_items.csv", "policies.csv", "report.html")
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -58,82 +56,38 @@ def add_to(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..report.build import build, write_items_csv, write_json, write_policies_csv
-    from ..report.categories import load
-    from ..report.items import Options
-    from ..report.page import render
-    from ..report.sources import read_policies
+    from ..report.make import ReportOptions, make_report
 
     began = time.perf_counter()
-    failures: List[str] = []
-
-    def fail(message: str) -> None:
-        failures.append(message)
-        print(message, file=sys.stderr)
-
     if args.marked_only and not args.against:
         raise UsageError("--marked-only scores against gold: give --against GOLD")
-    policies = read_policies(args.inputs, fail, args.labels)
-    if not policies:
-        # An empty report would hide that nothing was read; the inputs' own errors say why.
-        if not failures:
-            print(f"{', '.join(args.inputs)}: error: no policies in the input", file=sys.stderr)
-        return 1
-    if args.min_score is not None:
-        policies = [p.above(args.min_score) for p in policies]
-    categories = load()
-    if args.lexicon:
-        from ..report.lexicon import build_lexicon, with_lexicon
-
-        lexicon = build_lexicon(read_policies(args.lexicon, fail, "project"), categories,
-                                args.lexicon_min_policies, args.lexicon_min_marked)
-        before = sum(len(p.spans) for p in policies)
-        policies = with_lexicon(policies, lexicon)
-        print(f"lexicon: {counted(len(lexicon.entries), 'item')}; "
-              f"{counted(sum(len(p.spans) for p in policies) - before, 'DATA span')} added")
-    if not args.no_lists:
-        from ..report.lists import with_lists
-
-        policies = with_lists(policies, categories)
-    options = Options(split=not args.no_split, parentheses=not args.no_parentheses)
-    report, found = build(policies, categories, options=options)
+    options = ReportOptions(
+        labels=args.labels, split=not args.no_split, parentheses=not args.no_parentheses,
+        lists=not args.no_lists, min_score=args.min_score, lexicon=args.lexicon or (),
+        lexicon_min_policies=args.lexicon_min_policies, lexicon_min_marked=args.lexicon_min_marked,
+        title=args.title)
     out = Path(args.out)
-    page = render(report, found, categories, args.title)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        write_json(report, out / "report.json")
-        write_items_csv(report, out / "data_items.csv")
-        write_policies_csv(report, out / "policies.csv", categories)
-        (out / "report.html").write_text(page, encoding="utf-8")
+        result = make_report(args.inputs, out, options)
     except OSError as err:
         print(f"{err.filename or out}: error: cannot write ({err.strerror})", file=sys.stderr)
         return 1
-
-    corpus, cov = report["corpus"], report["corpus"]["coverage"]
-    print(f"{counted(corpus['policies'], 'policy', 'policies')}: {counted(cov['items'], 'item occurrence')} "
-          f"from {counted(cov['data_spans'], 'DATA span')}; "
-          f"in a category of table A.1: {_pct(cov['items_share'])} of the items "
-          f"({_pct(cov['items_share_non_generic'])} of the non-generic), {_pct(cov['spans_share'])} of the "
-          f"spans ({_pct(cov['spans_share_non_generic'])} of the non-generic); "
-          f"{counted(corpus['sensitive_policies'], 'policy names', 'policies name')} sensitive items")
-    check = corpus.get("action_check")
-    if check:
-        print(f"action rule: an action attached to {check['attached']} of {counted(check['data_spans'], 'DATA span')} "
-              f"({_pct(check['attached_share'])}), its kinds those of the COLLECT/SHARE labels for "
-              f"{check['right']} ({_pct(check['right_share'])}); {check['pairs_right']} of {check['actions']} "
-              f"(DATA, ACTION) pairs right ({_pct(check['pairs_right_share'])})")
+    for failure in result.failures:
+        print(failure, file=sys.stderr)
+    if not result.report:
+        return 1
+    print("\n".join(result.lines))
+    failed = bool(result.failures)
     if args.against:
-        from ..measure.items import in_marked, score
+        from ..measure.items import against
+        from ..report.categories import load
+        from ..report.sources import read_policies
 
-        gold = read_policies(args.against, fail, "project")
-        if args.marked_only:
-            items = in_marked(((f.policy.id, f.policy.text, f.entry["data_items"]) for f in found), gold)
-        else:
-            items = {p["id"]: [e["text"] for e in p["data_items"]] for p in report["policies"]}
-        print(score(items, gold, categories).line())
+        failures: List[str] = []
+        gold = read_policies(args.against, failures.append, "project")
+        for failure in failures:
+            print(failure, file=sys.stderr)
+        failed = failed or bool(failures)
+        print(against(result, gold, load(), args.marked_only).line())
     print(f"wrote {', '.join(str(out / name) for name in OUTPUTS)} in {time.perf_counter() - began:.1f} s")
-    return 1 if failures else 0
-
-
-def _pct(value) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    return 1 if failed else 0

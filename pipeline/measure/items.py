@@ -25,6 +25,7 @@ from typing import Dict, Iterable, List, Sequence, Set, Tuple
 from ..records import Document
 from ..report.categories import GENERIC, Categories
 from ..report.items import Options, items_of, outermost
+from ..report.make import ReportResult
 from ..report.wording import counted
 
 
@@ -108,6 +109,17 @@ def in_marked(report: Iterable[Tuple[str, str, List[dict]]], gold: Sequence[Docu
         kept[policy_id] = [item["text"] for item in items
                            if any(_squeezed(_line(text, start)) in paragraphs for start, _ in item["at"])]
     return kept
+
+
+def against(result: "ReportResult", gold: Sequence[Document], categories: Categories,
+            marked_only: bool = False) -> ItemScores:
+    """A made report's items (`report.make`) scored against gold of the same policies; with
+    `marked_only`, only its items in paragraphs where the gold marks a span."""
+    if marked_only:
+        items = in_marked(((f.policy.id, f.policy.text, f.entry["data_items"]) for f in result.found), gold)
+    else:
+        items = {p["id"]: [e["text"] for e in p["data_items"]] for p in result.report["policies"]}
+    return score(items, gold, categories)
 
 
 def _marked_paragraphs(policy: Document) -> Set[str]:

@@ -716,3 +716,17 @@ def test_a_list_in_a_parenthesis_ends_at_its_bracket_and_the_last_item_at_a_list
     assert grown_texts(text, ["地址"]) == ["姓名、性别、身份证号、地址"]
     # data/items.toml's list_ends: 在内 ends the last item (IP地址, not IP地址在内的日志信息)
     assert grown_texts("收集包括手机号码、IP地址在内的日志信息用于统计。", ["手机号码"]) == ["手机号码、IP地址"]
+
+
+def test_make_report_is_what_the_command_runs(tmp_path, run):
+    from pipeline.report.make import OUTPUTS, ReportOptions, make_report
+
+    result = make_report([str(FIXTURE)], tmp_path / "f", ReportOptions(title="t"))
+    assert result.failures == [] and [p["id"] for p in result.report["policies"]] == ["alpha", "b"]
+    assert all((tmp_path / "f" / name).exists() for name in OUTPUTS)
+    code, out, _ = run("report", FIXTURE, "--out", tmp_path / "c", "--title", "t")
+    assert code == 0 and out.splitlines()[:-1] == result.lines
+    assert (tmp_path / "c" / "report.json").read_text(encoding="utf-8") == \
+        (tmp_path / "f" / "report.json").read_text(encoding="utf-8")
+    nothing = make_report([str(tmp_path / "absent.jsonl")], tmp_path / "g", ReportOptions())
+    assert nothing.report == {} and nothing.failures == [f"{tmp_path / 'absent.jsonl'}: error: no such file or folder"]
