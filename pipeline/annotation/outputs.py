@@ -10,10 +10,8 @@ from typing import Callable, Iterable, List, Optional, Sequence, TextIO
 from spacy.tokens import Doc
 
 from .inputs import STDIN
-from ..formats import doccano, labelstudio, prodigy
+from ..formats import doccano, html, jsonl, labelstudio, prodigy
 from ..formats.brackets import render
-from ..formats.html import PAGE_TAIL, page_head, to_html
-from ..formats.jsonl import to_jsonl
 from ..formats.registry import WRITABLE, extension
 from ..records import Document
 from ..schema import LABELS
@@ -76,9 +74,9 @@ class Output:
             self.stream.write(("" if self.ends_line else "\n") + markup)
             self.ends_line = markup.endswith("\n")
         elif self.fmt == "jsonl":
-            self.stream.write(to_jsonl(result) + "\n")
+            self.stream.write(jsonl.write(result) + "\n")
         elif self.fmt == "html":
-            self.stream.write(to_html(result))
+            self.stream.write(html.write(result))
         else:
             self._write_task(result)
         self.written += 1
@@ -86,13 +84,11 @@ class Output:
 
     def _write_task(self, doc: Document) -> None:
         if self.fmt == "labelstudio":
-            self.tasks.append(labelstudio.task(doc.record_id, doc.text, doc.spans, doc.score_list(),
-                                               self.model_version))
+            self.tasks.append(labelstudio.write(doc, self.model_version))
         elif self.fmt == "doccano":
-            self.stream.write(doccano.record(doc.record_id, doc.text, doc.spans) + "\n")
+            self.stream.write(doccano.write(doc) + "\n")
         else:
-            self.stream.write(prodigy.task(doc.record_id, doc.text, doc.spans, self.tokenizer,
-                                           accepted=doc.scores is None) + "\n")
+            self.stream.write(prodigy.write(doc, self.tokenizer) + "\n")
 
     def _open(self, doc: Document) -> Optional[TextIO]:
         self.ends_line = True
@@ -112,7 +108,7 @@ class Output:
                 return None
         if self.fmt == "html":
             # Named after the input file, not the path it was read from.
-            stream.write(page_head(doc.where if doc.source == STDIN else Path(doc.source).name))
+            stream.write(html.page_head(doc.where if doc.source == STDIN else Path(doc.source).name))
         return stream
 
     def _path(self, doc: Document) -> Path:
@@ -129,7 +125,7 @@ class Output:
         if self.stream is None:
             return
         if self.fmt == "html":
-            self.stream.write(PAGE_TAIL)
+            self.stream.write(html.PAGE_TAIL)
         elif self.fmt == "labelstudio":
             self.stream.write(labelstudio.tasks_json(self.tasks))
             self.tasks = []

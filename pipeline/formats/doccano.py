@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List, Sequence
+from typing import List
 
-from ..records import Span
+from ..records import Document, Span
 from ..schema import LabelScheme
 from .tasks import Export, Offsets, Where, jsonl_records, take_span
 
@@ -33,11 +33,12 @@ from .tasks import Export, Offsets, Where, jsonl_records, take_span
 SPAN_KEYS = ("label", "entities", "labels")
 
 
-def record(doc_id: str, text: str, spans: Sequence[Span]) -> str:
+def write(doc: Document) -> str:
     """One line to import into a sequence labeling project, offsets in UTF-16 code units."""
-    units = Offsets(text, utf16=True)
-    return json.dumps({"text": text, "label": [[units.to_tool(s.start), units.to_tool(s.end), s.label]
-                                               for s in spans], "doc_id": doc_id}, ensure_ascii=False)
+    units = Offsets(doc.text, utf16=True)
+    return json.dumps({"text": doc.text, "label": [[units.to_tool(s.start), units.to_tool(s.end), s.label]
+                                                   for s in doc.spans], "doc_id": doc.record_id},
+                      ensure_ascii=False)
 
 
 def read(path: Path, content: str, scheme: LabelScheme) -> Export:

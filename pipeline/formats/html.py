@@ -141,7 +141,7 @@ def page_head(title: str) -> str:
 PAGE_TAIL = "</body>\n</html>\n"
 
 
-def to_html(result: Document) -> str:
+def write(result: Document) -> str:
     """One document's section: its id, a legend of any label outside the schema, its marked text."""
     extra = sorted({span.label for span in result.spans} - set(LABELS))
     marked, depth = _render(_tree(result), result)

@@ -18,7 +18,7 @@ def span_records(doc: Document) -> List[dict]:
              "text": doc.text[s.start:s.end]} for s in doc.spans]
 
 
-def to_jsonl(doc: Document) -> str:
+def write(doc: Document) -> str:
     """One `{"id", "text", "spans"}` line (without its line end)."""
     return json.dumps({"id": doc.record_id, "text": doc.text, "spans": span_records(doc)}, ensure_ascii=False)
 

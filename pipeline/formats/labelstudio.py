@@ -30,11 +30,11 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Iterable, Iterator, List, Sequence, Tuple
 from xml.sax.saxutils import quoteattr
 
 from ..problems import line_col
-from ..records import Span
+from ..records import Document, Span
 from ..schema import LabelScheme
 from .tasks import Export, Offsets, Where, take_span
 
@@ -48,9 +48,10 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def task(doc_id: str, text: str, spans: Sequence[Span], scores: Optional[Sequence[float]] = None,
-         model_version: str = "privspan") -> dict:
-    """One task: gold spans as an annotation, or, with scores, a model's spans as a prediction."""
+def write(doc: Document, model_version: str = "privspan") -> dict:
+    """One task: gold spans as an annotation, or a model's (with scores) as a prediction;
+    `tasks_json` writes a file of them."""
+    doc_id, text, spans, scores = doc.record_id, doc.text, doc.spans, doc.score_list()
     results = [{"id": f"{doc_id}-{i}", "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
                 "value": {"start": span.start, "end": span.end, "text": text[span.start:span.end],
                           "labels": [span.label]}}

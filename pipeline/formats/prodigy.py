@@ -24,16 +24,16 @@ from typing import Callable, List, Sequence, Tuple
 
 from spacy.tokens import Doc
 
-from ..records import Span
+from ..records import Document, Span
 from ..schema import LabelScheme
 from .tasks import Export, Offsets, Where, jsonl_records, take_span
 
 _UNACCEPTED = {"reject": "rejected task", "ignore": "ignored task", None: "unanswered task"}
 
 
-def task(doc_id: str, text: str, spans: Sequence[Span], tokenizer: Callable[[str], Doc],
-         accepted: bool = False) -> str:
-    """One task line; `accepted` marks gold spans as an accepted annotation."""
+def write(doc: Document, tokenizer: Callable[[str], Doc]) -> str:
+    """One task line: gold spans (no scores) as an accepted annotation, a model's as a draft."""
+    doc_id, text, spans, accepted = doc.record_id, doc.text, doc.spans, doc.scores is None
     tokens = _tokens(text, spans, tokenizer)
     first = {t["start"]: t["id"] for t in tokens}
     last = {t["end"]: t["id"] for t in tokens}

@@ -88,8 +88,8 @@ def test_labelstudio_only_cancelled_annotations_skip_the_task():
 
 def test_labelstudio_tasks_are_written_in_code_points_with_scores_as_predictions():
     scores = [0.9, 0.8, 0.7, 0.6]
-    gold = labelstudio.task("p", TEXT, SPANS)
-    predicted = labelstudio.task("p", TEXT, SPANS, scores, "zh_privspan-0.1.0")
+    gold = labelstudio.write(Document("p", TEXT, SPANS))
+    predicted = labelstudio.write(Document("p", TEXT, SPANS, dict(zip(SPANS, scores))), "zh_privspan-0.1.0")
     assert gold["data"] == predicted["data"] == {"text": TEXT, "doc_id": "p"}
     [annotation] = gold["annotations"]
     [prediction] = predicted["predictions"]
@@ -179,7 +179,7 @@ def test_doccano_export_reads_label_older_labels_and_entities_in_utf16_units():
 
 
 def test_doccano_lines_are_written_in_utf16_units():
-    line = json.loads(doccano.record("p", TEXT, SPANS))
+    line = json.loads(doccano.write(Document("p", TEXT, SPANS)))
     assert line == {"text": TEXT, "doc_id": "p",
                     "label": [[0, 2, "ACTOR"], [3, 5, "ACTION"], [7, 11, "DATA"], [14, 22, "CONTEXT"]]}
     utf16 = TEXT.encode("utf-16-le")
@@ -229,7 +229,8 @@ def test_prodigy_tokens_are_jiebas_cut_at_span_edges(tokenizer):
     # DATA on 手机 cuts 手机号码; ACTOR on "a " takes the space after "a" as a token of its own,
     # while the space after 号码, where CONTEXT ends, stays with 号码.
     spans = [Span(2, 4, "DATA"), Span(7, 9, "ACTOR"), Span(0, 6, "CONTEXT")]
-    task = json.loads(prodigy.task("p", text, spans, tokenizer))
+    # a model's spans (scored): a draft, not an accepted answer
+    task = json.loads(prodigy.write(Document("p", text, spans, {s: 0.9 for s in spans}), tokenizer))
     tokens = task["tokens"]
     assert [(t["text"], t["ws"]) for t in tokens] == [
         ("提供", False), ("手机", False), ("号码", True), ("a", False), (" ", False), ("b", False)]
@@ -269,13 +270,13 @@ def test_the_registry_tells_the_formats_apart(tmp_path):
         return found.name if found else None
 
     lines = {
-        "prodigy": prodigy.task("p", TEXT, SPANS, blank_pipeline().tokenizer),
-        "doccano": doccano.record("p", TEXT, SPANS),
-        "jsonl": jsonl.to_jsonl(Document("p", TEXT, SPANS)),
+        "prodigy": prodigy.write(Document("p", TEXT, SPANS), blank_pipeline().tokenizer),
+        "doccano": doccano.write(Document("p", TEXT, SPANS)),
+        "jsonl": jsonl.write(Document("p", TEXT, SPANS)),
     }
     for fmt, line in lines.items():
         assert told("x.jsonl", "not json\n" + line + "\n") == fmt
-    assert told("x.json", labelstudio.tasks_json([labelstudio.task("p", TEXT, SPANS)])) == "labelstudio"
+    assert told("x.json", labelstudio.tasks_json([labelstudio.write(Document("p", TEXT, SPANS))])) == "labelstudio"
     assert told("x.txt", "(我们)") == "brackets"
     assert told("x.json", "{}") is None and told("x.jsonl", '{"text": "a"}') is None
     for name in ("labelstudio_export.json", "doccano_export.jsonl", "prodigy_export.jsonl"):
@@ -301,12 +302,12 @@ def documents(draw):
 
 def _through(fmt, text, spans, tokenizer):
     if fmt == "labelstudio":
-        return labelstudio.read(Path("t.json"), labelstudio.tasks_json([labelstudio.task("d", text, spans)]), PROJECT)
+        return labelstudio.read(Path("t.json"), labelstudio.tasks_json([labelstudio.write(Document("d", text, spans))]), PROJECT)
     if fmt == "doccano":
-        return doccano.read(Path("t.jsonl"), doccano.record("d", text, spans), PROJECT)
+        return doccano.read(Path("t.jsonl"), doccano.write(Document("d", text, spans)), PROJECT)
     if fmt == "prodigy":
-        return prodigy.read(Path("t.jsonl"), prodigy.task("d", text, spans, tokenizer, accepted=True), PROJECT)
-    return jsonl.read(Path("t.jsonl"), jsonl.to_jsonl(Document("d", text, spans)), PROJECT)
+        return prodigy.read(Path("t.jsonl"), prodigy.write(Document("d", text, spans), tokenizer), PROJECT)
+    return jsonl.read(Path("t.jsonl"), jsonl.write(Document("d", text, spans)), PROJECT)
 
 
 @settings(max_examples=150, deadline=None)

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from pipeline.annotation.outputs import Output
 from pipeline.formats.brackets import parse
-from pipeline.formats.html import PAGE_TAIL, label_color, page_head, to_html
+from pipeline.formats.html import PAGE_TAIL, label_color, page_head, write as html_section
 from pipeline.records import Document, Span
 from pipeline.schema import LABELS, MEANINGS
 
@@ -70,7 +70,7 @@ class _Marks(HTMLParser):
 
 def marks(result: Document) -> _Marks:
     parser = _Marks()
-    parser.feed(text_area(to_html(result)))
+    parser.feed(text_area(html_section(result)))
     parser.close()
     assert parser.open == []
     return parser
@@ -85,7 +85,7 @@ def titles(result: Document) -> List[List[str]]:
 def test_the_text_comes_back_exactly_without_inserted_characters():
     result = annotated(POLICY)
     assert '<script>document.title = "pwned"</script>' in result.text
-    area = text_area(to_html(result))
+    area = text_area(html_section(result))
     assert html.unescape(re.sub(r"<[^>]*>", "", area)) == result.text
     assert "\r" not in area  # a parser would turn a literal CRLF into LF
 
@@ -94,16 +94,16 @@ def test_nested_spans_are_nested_marks_each_below_the_ones_it_holds():
     result = annotated("{当(我们)[收集]<您的<手机号码>>时}")
     parsed = marks(result)
     assert parsed.around == titles(result)
-    area = text_area(to_html(result))
+    area = text_area(html_section(result))
     assert re.search(r'data-label="DATA">您的<mark [^>]*data-label="DATA">手机号码</mark></mark>', area)
     heights = [int(h) for h in re.findall(r"--h:(\d+)", area)]
     assert heights[0] == 3 == max(heights)  # CONTEXT holds DATA, which holds DATA
-    assert 'style="--depth:3"' in to_html(result)
+    assert 'style="--depth:3"' in html_section(result)
 
 
 def test_crossing_spans_are_cut_into_fragments_labelled_once():
     result = annotated("abcdefgh", (Span(0, 4, "ACTOR"), Span(2, 6, "DATA")))
-    area = text_area(to_html(result))
+    area = text_area(html_section(result))
     assert area.count("<mark ") == 3
     assert re.fullmatch(r'<mark [^>]*data-label="ACTOR">ab<mark [^>]*data-label="DATA">cd</mark></mark>'
                         r'<mark [^>]*title="DATA 0.51">ef</mark>gh', area)
@@ -123,7 +123,7 @@ def test_any_spans_render_as_well_formed_marks_over_exactly_their_characters(cas
     result = scored(Document("x", text), spans,
                        [round(0.01 * (i + 1), 2) for i in range(len(spans))])
     parsed = marks(result)
-    assert html.unescape(re.sub(r"<[^>]*>", "", text_area(to_html(result)))) == text
+    assert html.unescape(re.sub(r"<[^>]*>", "", text_area(html_section(result)))) == text
     assert parsed.around == titles(result)
     assert sorted(parsed.shown) == sorted(f"{s.label} {x:.2f}" for s, x in zip(spans, result.score_list()))
 
@@ -131,7 +131,7 @@ def test_any_spans_render_as_well_formed_marks_over_exactly_their_characters(cas
 def test_policy_ids_and_labels_are_escaped():
     result = scored(Document("<i>p</i>", "我们<script>alert('x')</script> & 信息"),
                        [Span(0, 2, '"><b>')], [0.5])
-    page = page_head("<t>.txt") + to_html(result) + PAGE_TAIL
+    page = page_head("<t>.txt") + html_section(result) + PAGE_TAIL
     assert "<script" not in page and "<b>" not in page and "<i>" not in page and "<t>" not in page
     assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; 信息" in page
     assert "<h2>&lt;i&gt;p&lt;/i&gt;</h2>" in page and "<title>&lt;t&gt;.txt</title>" in page
@@ -154,7 +154,7 @@ def test_labels_outside_the_schema_get_a_colour_and_a_legend_of_their_own():
     seven = ["ACTOR", "COLLECT", "SHARE", "CONDITION", "RECEIVER", "PURPOSE", "DATA"]
     result = scored(Document("x", "甲" * 7), [Span(i, i + 1, label) for i, label in
                                                               enumerate(seven)], [0.9] * 7)
-    section = to_html(result)
+    section = html_section(result)
     legend = re.search(r'<ul class="legend">.*?</ul>', section).group(0)
     for label in set(seven) - set(LABELS):
         assert f'--c:{label_color(label)}">{label}</span> {MEANINGS[label]}' in legend
