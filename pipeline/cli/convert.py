@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import List
 
 from ..formats import brackets, labelstudio
-from ..formats.registry import READABLE
+from ..formats.registry import FORMATS, READABLE
 from ..problems import InputError
 from ..records import Document
 from ..schema import SCHEMES, get_scheme
@@ -22,7 +22,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     convert = commands.add_parser("convert", help="bracket markup, JSONL, Label Studio, doccano, "
                                   "Prodigy: any to any", formatter_class=HelpFormatter)
     convert.add_argument("files", nargs="+", help="files, or folders of them, in any format with "
-                         f"spans: {', '.join(READABLE)} (formats/registry.py)")
+                         "spans: " + "; ".join(f"{name}: {FORMATS[name].help}" for name in READABLE))
     convert.add_argument("--to", choices=TARGETS, required=True,
                          help="brackets: one .txt file per document; jsonl: {id, text, spans} "
                               "lines; labelstudio: a JSON list of tasks with the spans as "
