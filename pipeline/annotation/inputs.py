@@ -11,16 +11,16 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
-from ..formats.brackets import parse
-from ..formats.html import visible_text as html_text
-from ..formats.jsonl import read_texts
-from ..formats.markdown import visible_text as markdown_text
-from ..problems import InputError
 from ..files import collect_files, decode, is_saved_dataset, read_text
-from ..formats.registry import FORMATS, suffixes
+from ..formats.brackets import parse
+from ..formats.jsonl import read_texts
+from ..formats.registry import FORMATS
+from ..problems import InputError
 from ..records import Document
 
-SUFFIXES = suffixes(name for name, f in FORMATS.items() if f.annotate)
+# the file suffixes of the formats annotate reads, each with its format
+BY_SUFFIX = {suffix: f for f in FORMATS.values() if f.annotate for suffix in f.suffixes}
+SUFFIXES = tuple(BY_SUFFIX)
 STDIN = "-"
 EMPTY = "error: empty document, nothing to annotate"
 
@@ -45,7 +45,7 @@ def read_documents(inputs: Sequence[str], fail: Callable[[str], None],
         for error in errors:
             fail(error)
         for path in files:
-            if path.suffix.lower() == ".parquet":
+            if path.suffix.lower() in FORMATS["parquet"].suffixes:
                 # pyarrow loads only for the inputs that need it
                 from ..formats.parquet import read_texts as parquet_texts
 
@@ -85,15 +85,12 @@ def _file_documents(path: Path, fail: Callable[[str], None],
     if note:
         note(f"{path}: encoding {encoding}")
     content = strip_bom(content)
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
+    told = BY_SUFFIX.get(path.suffix.lower(), FORMATS["brackets"])  # a file named outright: plain text
+    if told.name == "jsonl":
         yield from read_texts(path, content, fail)
-    elif suffix in (".html", ".htm"):
-        yield Document(path.stem, html_text(content), source=str(path), where=str(path))
-    elif suffix in (".md", ".markdown"):
-        yield Document(path.stem, markdown_text(content), source=str(path), where=str(path))
     else:
-        yield Document(path.stem, _plain_text(content, str(path), markup), source=str(path), where=str(path))
+        text = told.text(content) if told.text else _plain_text(content, str(path), markup)
+        yield Document(path.stem, text, source=str(path), where=str(path))
 
 
 def _plain_text(content: str, name: str, markup: Optional[Callable[[str], None]]) -> str:

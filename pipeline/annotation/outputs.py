@@ -17,7 +17,7 @@ from ..records import Document
 from ..schema import LABELS
 
 # the formats written a document at a time (Parquet shards are a job's: processing/job.py)
-FORMATS = tuple(name for name in WRITABLE if name != "parquet")
+OUTPUT_FORMATS = tuple(name for name in WRITABLE if name != "parquet")
 
 
 class Output:

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from ..annotation.inputs import STDIN, read_documents
 from ..annotation.load import load_pipeline, span_categorizer
-from ..annotation.outputs import FORMATS, Output
+from ..annotation.outputs import OUTPUT_FORMATS, Output
 from ..annotation.predict import BATCH_SIZE, annotate
 from ..formats import labelstudio
+from ..formats.registry import FORMATS
 from ..problems import InputError, UsageError
 from ..processing.plan import PARTITION_SIZE
 from ._common import HelpFormatter, at_least, fraction
@@ -39,7 +40,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                                "markup problems are FILE:LINE:COL lines on stderr, as lint "
                                "prints them (exit status unchanged). Without it brackets are "
                                "text, as literal brackets in a policy often are")
-    annotate.add_argument("--format", choices=FORMATS + ("parquet",), default="brackets",
+    annotate.add_argument("--format", choices=OUTPUT_FORMATS + ("parquet",), default="brackets",
                           help="brackets: the markup itself; jsonl: one {id, text, spans} line per "
                                "document; html: a page to read in a browser; labelstudio: tasks "
                                "with the spans as scored predictions (and, with --out, the "
@@ -113,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise InputError(f"{out_dir}: error: cannot make the output folder ({err.strerror})") from None
-    many = len(args.inputs) > 1 or any(Path(i).is_dir() or i.endswith(".jsonl") for i in args.inputs)
+    many = len(args.inputs) > 1 or any(Path(i).is_dir() or Path(i).suffix in FORMATS["jsonl"].suffixes
+                                       for i in args.inputs)
     progress = Progress(not args.quiet and (sys.stderr.isatty() or many))
     failed = False
 

@@ -5,6 +5,7 @@ import argparse
 from collections import Counter
 
 from ..formats.brackets import parse
+from ..formats.registry import FORMATS
 from ..schema import label_counts
 from ._common import HelpFormatter, Inputs
 
@@ -18,7 +19,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    inputs = Inputs(args.files, (".txt",))
+    inputs = Inputs(args.files, FORMATS["brackets"].suffixes)
     n_errors = n_warnings = 0
     spans: Counter = Counter()
     for file, markup in inputs:

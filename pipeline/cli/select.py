@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..annotation.outputs import FORMATS
+from ..annotation.outputs import OUTPUT_FORMATS
 from ..formats.registry import READABLE
 from ..problems import InputError
 from ..schema import SCHEMES, get_scheme
@@ -22,7 +22,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     select.add_argument("--n", type=at_least(1), required=True, help="how many paragraphs to choose")
     select.add_argument("--out", required=True, help="the file to write; with --format labelstudio "
                         "the labeling config is written beside it")
-    select.add_argument("--format", choices=FORMATS, default="jsonl",
+    select.add_argument("--format", choices=OUTPUT_FORMATS, default="jsonl",
                         help="jsonl: {id, text, spans with scores}; brackets: one paragraph a line; "
                         "labelstudio: tasks with the spans as predictions; doccano, prodigy: tasks "
                         "with the spans")

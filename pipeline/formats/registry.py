@@ -13,16 +13,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ..files import collect_files, is_saved_dataset, read_text
 from ..problems import InputError
 from ..schema import LabelScheme
-from . import bios, brackets, doccano, jsonl, labelstudio, prodigy
+from . import bios, brackets, doccano, html, jsonl, labelstudio, markdown, prodigy
 from .tasks import Export
 
-# (path, scheme) -> what it holds; raises InputError for an input it cannot read at all
+# (path, scheme) -> what a binary file or a folder holds; InputError if it cannot be read at all
 Reader = Callable[[Path, LabelScheme], Export]
+# (path, its decoded content, scheme) -> what a text file holds
+Parser = Callable[[Path, str, LabelScheme], Export]
 
 
 @dataclass(frozen=True)
@@ -30,19 +32,20 @@ class Format:
     name: str
     suffixes: Tuple[str, ...]  # its files' suffixes, the first the one written; () for a folder
     help: str
-    read: Optional[Reader] = None  # annotated documents (gold, or a model's with scores)
+    # annotated documents (gold, or a model's with scores): of a text file's content, or else
+    # of a binary file or a folder
+    parse: Optional[Parser] = None
+    read: Optional[Reader] = None
     writes: bool = False  # convert --to and annotate --format write it
     annotate: bool = False  # annotate reads its files' text (their spans, if any, ignored)
+    text: Optional[Callable[[str], str]] = None  # the text a file of it shows, where not itself
     # a JSONL line's keys that say the file is of this format
     recognise: Optional[Callable[[dict], bool]] = None
     folder: Optional[Callable[[Path], bool]] = None  # a folder of this format
 
-
-def _decoded(read: Callable[[Path, str, LabelScheme], Export]) -> Reader:
-    def reader(path: Path, scheme: LabelScheme) -> Export:
-        content, _ = read_text(path)
-        return read(path, content, scheme)
-    return reader
+    @property
+    def readable(self) -> bool:
+        return self.parse is not None or self.read is not None
 
 
 def _docbin(path: Path, scheme: LabelScheme) -> Export:
@@ -72,33 +75,34 @@ def _is_ca4p(path: Path) -> bool:
 
 FORMATS: Dict[str, Format] = {f.name: f for f in (
     Format("brackets", (".txt",), "bracket markup, one document a file",
-           _decoded(brackets.read), writes=True, annotate=True),
+           parse=brackets.read, writes=True, annotate=True),
     Format("jsonl", (".jsonl",), 'privspan\'s {"id", "text", "spans"} lines',
-           _decoded(jsonl.read), writes=True, annotate=True,
+           parse=jsonl.read, writes=True, annotate=True,
            recognise=lambda line: "id" in line and "text" in line),
     Format("labelstudio", (".json",), "Label Studio tasks or export (a JSON list)",
-           _decoded(labelstudio.read), writes=True),
+           parse=labelstudio.read, writes=True),
     Format("doccano", (".jsonl",), "doccano sequence labeling lines (UTF-16 offsets)",
-           _decoded(doccano.read), writes=True,
+           parse=doccano.read, writes=True,
            recognise=lambda line: any(key in line for key in doccano.SPAN_KEYS)),
     Format("prodigy", (".jsonl",), "Prodigy tasks with tokens (accepted answers read)",
-           _decoded(prodigy.read), writes=True,
+           parse=prodigy.read, writes=True,
            recognise=lambda line: "tokens" in line or "answer" in line),
     Format("bios", bios.SUFFIXES, "character BIO files, a sentence each (CA4P-483's dev.char.bios)",
-           _decoded(bios.read)),
-    Format("spacy", (".spacy",), "DocBins of privspan corpus (paragraphs)", _docbin),
+           parse=bios.read),
+    Format("spacy", (".spacy",), "DocBins of privspan corpus (paragraphs)", read=_docbin),
     Format("parquet", (".parquet",), "Parquet: id/text rows to annotate, annotate's shards read back",
-           _parquet, writes=True, annotate=True),
+           read=_parquet, writes=True, annotate=True),
     Format("html", (".html", ".htm"), "a web page's visible text; annotations as a page",
-           writes=True, annotate=True),
-    Format("markdown", (".md", ".markdown"), "a Markdown policy's visible text", annotate=True),
-    Format("ca4p", (), "a CA4P-483 folder (raw_data/*.html, annotation_data/*.json)", _ca4p,
+           writes=True, annotate=True, text=html.visible_text),
+    Format("markdown", (".md", ".markdown"), "a Markdown policy's visible text", annotate=True,
+           text=markdown.visible_text),
+    Format("ca4p", (), "a CA4P-483 folder (raw_data/*.html, annotation_data/*.json)", read=_ca4p,
            folder=_is_ca4p),
     Format("hf", (), "a saved HF dataset (save_to_disk) of id/text rows or paragraphs",
-           _hf, annotate=True, folder=is_saved_dataset),
+           read=_hf, annotate=True, folder=is_saved_dataset),
 )}
 
-READABLE = tuple(name for name, f in FORMATS.items() if f.read)
+READABLE = tuple(name for name, f in FORMATS.items() if f.readable)
 WRITABLE = tuple(name for name, f in FORMATS.items() if f.writes)
 # checked in this order: the first that recognises a line wins (Prodigy's and doccano's
 # tasks may carry an "id" too)
@@ -115,29 +119,41 @@ def extension(name: str) -> str:
     return FORMATS[name].suffixes[0]
 
 
-def format_of(path: Path, fmt: str = "auto") -> Optional[Format]:
+def format_of(path: Path, fmt: str = "auto", content: Optional[Callable[[], str]] = None) -> Optional[Format]:
     """The format to read `path` in: `fmt` unless auto, else told by folder, suffix and, for
-    `.jsonl`, the keys of its lines; None if it cannot be told."""
+    `.json` and `.jsonl`, its content (`content()`, the file decoded, by default read here);
+    None if it cannot be told."""
     if fmt != "auto":
         return FORMATS[fmt]
     if path.is_dir():
         return next((f for f in FORMATS.values() if f.folder and f.folder(path)), None)
+    content = content or (lambda: read_text(path)[0])
     suffix = path.suffix.lower()
-    found = [f for f in FORMATS.values() if suffix in f.suffixes and f.read]
+    found = [f for f in FORMATS.values() if suffix in f.suffixes and f.readable]
     if len(found) == 1:
-        if found[0].name == "labelstudio" and not _is_list(path):
+        if found[0].name == "labelstudio" and not content().lstrip("\ufeff \t\r\n").startswith("["):
             return None
         return found[0]
-    return _by_line(path) if found else None
+    return _by_line(content()) if found else None
 
 
 def read(path: Path, scheme: LabelScheme, fmt: str = "auto") -> Export:
     """The documents of one file or format folder; InputError if it cannot be read or its
-    format cannot be told. Bad records are the export's problems, the rest kept."""
-    told = format_of(path, fmt)
+    format cannot be told. Bad records are the export's problems, the rest kept. A text file
+    is decoded once, for telling its format and for reading it."""
+    decoded: List[str] = []
+
+    def content() -> str:
+        if not decoded:
+            decoded.append(read_text(path)[0])
+        return decoded[0]
+
+    told = format_of(path, fmt, content)
     if told is None:
         raise InputError(f"{path}: error: cannot tell its format from its suffix and content; "
                          "give its format")
+    if told.parse is not None:
+        return told.parse(path, content(), scheme)
     if told.read is None:
         raise InputError(f"{path}: error: {told.name} holds no annotations to read")
     return told.read(path, scheme)
@@ -173,13 +189,7 @@ def read_all(sources: Sequence[str | Path], scheme: LabelScheme, fmt: str = "aut
     return export
 
 
-def _is_list(path: Path) -> bool:
-    content, _ = read_text(path)
-    return content.lstrip("\ufeff \t\r\n").startswith("[")
-
-
-def _by_line(path: Path) -> Optional[Format]:
-    content, _ = read_text(path)
+def _by_line(content: str) -> Optional[Format]:
     for line in content.split("\n"):
         try:
             record = json.loads(line)

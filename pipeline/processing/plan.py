@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
-from ..annotation.inputs import EMPTY, SUFFIXES, read_documents, strip_bom
+from ..annotation.inputs import BY_SUFFIX, EMPTY, SUFFIXES, read_documents, strip_bom
 from ..files import collect_files, decode, is_saved_dataset
 from ..formats.jsonl import read_texts as jsonl_texts
 from ..problems import InputError
@@ -95,17 +95,18 @@ def plan(inputs: Sequence[str], size: int = PARTITION_SIZE) -> Plan:
         files, errors = collect_files([source], SUFFIXES)
         problems.extend(errors)
         for file in files:
-            suffix = file.suffix.lower()
+            told = BY_SUFFIX.get(file.suffix.lower())
+            kind = told.name if told else None
             try:
                 stats.append(_stat(file))
-                ranges = list(_line_ranges(file, size)) if suffix == ".jsonl" else []
+                ranges = list(_line_ranges(file, size)) if kind == "jsonl" else []
             except OSError as err:
                 problems.append(f"{file}: error: cannot read ({err.strerror})")
                 continue
-            if suffix == ".jsonl":
+            if kind == "jsonl":
                 for start, stop, offset, end in ranges:
                     add("jsonl", [str(file)], start=start, stop=stop, offset=offset, end=end)
-            elif suffix == ".parquet":
+            elif kind == "parquet":
                 from ..formats.parquet import row_count  # pyarrow, only when needed
 
                 try:
