@@ -24,7 +24,9 @@ class Document:
     """A text and its spans: what every format reads and writes, and what passes from step
     to step (read, annotated, reported).
 
-    `scores` are a model's, per span (None for gold). `source` is the input it was read from
+    `scores` are a model's, per span (None for gold). `report`, from a pipeline with a
+    report group (pipeline/components/decoder.py), is the spans the report reads in place of
+    `spans`: the model's at the report's threshold, grown by the lexicon and lists. `source` is the input it was read from
     (a file, a shard, `-`) and names what is written for it; `where` locates its record in
     that input for messages (`FILE:LINE:COL`, `FILE: row N (id X)`); `line`, for a paragraph
     of a larger document, is the line of document `id` where it starts (`paragraph_id`).
@@ -37,6 +39,7 @@ class Document:
     source: str = ""
     where: str = ""
     line: Optional[int] = None
+    report: Optional[List[Span]] = None
 
     @property
     def record_id(self) -> str:

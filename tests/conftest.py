@@ -83,13 +83,21 @@ def load_once(monkeypatch):
     threshold it was saved with unless the call names one (as `--threshold` does): a fresh
     load's settings, at no cost."""
     from pipeline.annotation.load import span_categorizer
+    from pipeline.components.decoder import SpanDecoder
 
     def patch(nlp, module) -> None:
-        saved = span_categorizer(nlp).cfg["threshold"]
+        spancat = span_categorizer(nlp)
+        decoder = next((pipe for _, pipe in nlp.pipeline if isinstance(pipe, SpanDecoder)), None)
+        saved = (spancat.cfg["threshold"], decoder.threshold if decoder else None)
 
         def load(name, threshold=None, decoding=None):
             assert not decoding, "a test that changes the decoder loads its own pipeline"
-            span_categorizer(nlp).cfg["threshold"] = saved if threshold is None else threshold
+            spancat.cfg["threshold"] = saved[0]
+            if decoder is not None:
+                decoder.threshold = saved[1] if threshold is None else threshold
+                spancat.cfg["threshold"] = min(decoder.threshold, saved[0])
+            elif threshold is not None:
+                spancat.cfg["threshold"] = threshold
             return nlp
 
         monkeypatch.setattr(module, "load_pipeline", load)

@@ -12,9 +12,12 @@ from ..problems import InputError
 
 def load_pipeline(model: str, threshold: Optional[float] = None,
                   decoding: Optional[Dict[str, Any]] = None) -> Language:
-    """spacy.load a folder or package, with the span categorizer's `threshold` and the
-    decoder's settings (`{"flat": True}`, pipeline/components/decoder.py) given as config
-    overrides; an InputError with spaCy's reason if it cannot.
+    """spacy.load a folder or package, with the `threshold` of its spans and the decoder's
+    settings (`{"flat": True}`, pipeline/components/decoder.py) given as config overrides;
+    an InputError with spaCy's reason if it cannot.
+
+    The threshold is the decoder's; the span categorizer's, the lowest any group keeps, is
+    lowered to it where it is higher (a pipeline without a decoder has only that one).
 
     A pipeline saved without a decoder gets one for `decoding`, so a model trained before
     it existed can still be scored flat.
@@ -23,11 +26,19 @@ def load_pipeline(model: str, threshold: Optional[float] = None,
 
     overrides: Dict[str, Any] = {}
     added = None
+    floor = None  # the span categorizer's threshold, where it must change
     try:
         if threshold is not None or decoding:
-            config = spacy.util.load_config(_config_path(model))
-            overrides.update(_overrides(config, "spancat", {"threshold": threshold}))
-            decoder = _overrides(config, DECODER, decoding or {})
+            config = spacy.util.load_config(_config_path(model), interpolate=True)
+            settings = dict(decoding or {})
+            if threshold is not None:
+                settings["threshold"] = threshold
+                blocks = config["components"].values()
+                floors = [block["threshold"] for block in blocks if block.get("factory") == "spancat"]
+                has_decoder = any(block.get("factory") == DECODER for block in blocks)
+                floor = min([threshold, *floors]) if has_decoder else threshold
+                overrides.update(_overrides(config, "spancat", {"threshold": floor}))
+            decoder = _overrides(config, DECODER, settings)
             overrides.update(decoder)
             added = decoding if decoding and not decoder else None
         nlp = spacy.load(model, config=overrides)
@@ -35,10 +46,10 @@ def load_pipeline(model: str, threshold: Optional[float] = None,
         reason = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
         raise InputError(f"{model}: error: cannot load the pipeline: {reason}") from None
     spancat = span_categorizer(nlp)
-    if threshold is not None:
+    if floor is not None:
         # A trained span categorizer's own cfg (saved beside its weights) wins over config.cfg
         # when it loads, so the setting is made in both, as `privspan threshold` saves it.
-        spancat.cfg["threshold"] = float(threshold)
+        spancat.cfg["threshold"] = float(floor)
     if added:
         nlp.add_pipe(DECODER, after=spancat.name, config={"spans_key": spancat.key, **added})
     return nlp
@@ -66,6 +77,16 @@ def _config_path(model: str) -> Path:
     except Exception:  # not installed: spacy.load says so in its own words
         return path / "config.cfg"
     return next(package.glob("*/config.cfg"), package / "config.cfg")
+
+
+def report_key(nlp: Language) -> Optional[str]:
+    """The span group the pipeline makes for the report, if it makes one."""
+    from ..components.decoder import SpanDecoder
+
+    for _, pipe in nlp.pipeline:
+        if isinstance(pipe, SpanDecoder) and pipe.report_key:
+            return pipe.report_key
+    return None
 
 
 def span_categorizer(nlp: Language) -> SpanCategorizer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from dataclasses import replace
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import numpy
 from spacy.language import Language
@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 from ..components.suggester import SENTENCE_ENDS
 from ..problems import InputError
 from ..records import Document, Span
-from .load import span_categorizer
+from .load import report_key, span_categorizer
 
 # Peak memory follows the characters in a batch, not the paragraphs: with spaCy's
 # mean_max reducer about 90 KB a character (every candidate span's token vectors), so
@@ -48,24 +48,31 @@ def pieces(text: str, max_chars: int = MAX_CHARS) -> Iterator[Tuple[int, str]]:
         offset += len(line) + 1
 
 
-# A span found in one piece: (start, end, label, score) in piece offsets.
+# A span found in one piece: (start, end, label, score) in piece offsets; a piece's spans,
+# and its report spans (unscored) where the pipeline makes them.
 Found = Tuple[int, int, str, float]
+Piece = Tuple[List[Found], Optional[List[Found]]]
+# The span groups read: the model's spans, and the report's (None: the pipeline has none).
+Keys = Tuple[str, Optional[str]]
 
 
 def annotate(nlp: Language, docs: Iterable[Document], *, batch_size: int = BATCH_SIZE,
              n_process: int = 1, progress: Optional[Callable[[int], None]] = None) -> Iterator[Document]:
-    """The documents in order, each with the pipeline's spans and their scores, as
-    `nlp(piece).spans` has them; `progress` is called with the characters of each piece."""
-    spancat = span_categorizer(nlp)
+    """The documents in order, each with the pipeline's spans and their scores, and the
+    report's spans where the pipeline makes them, as `nlp(piece).spans` has them; `progress`
+    is called with the characters of each piece."""
+    keys = (span_categorizer(nlp).key, report_key(nlp))
     # Each piece's place, in the order the pieces are predicted.
     places: deque = deque()
     open_docs: Dict[int, Document] = {}
     found: Dict[int, Dict[Span, float]] = {}
+    reported: Dict[int, Optional[Set[Span]]] = {}
 
     def texts() -> Iterator[str]:
         for index, doc in enumerate(docs):
             open_docs[index] = doc
             found[index] = {}
+            reported[index] = None if keys[1] is None else set()
             for offset, piece in pieces(doc.text):
                 places.append((index, offset, len(piece)))
                 yield piece
@@ -73,20 +80,22 @@ def annotate(nlp: Language, docs: Iterable[Document], *, batch_size: int = BATCH
     def finished(before: Optional[int]) -> Iterator[Document]:
         while open_docs and (before is None or next(iter(open_docs)) < before):
             index = next(iter(open_docs))
-            yield _settle(open_docs.pop(index), found.pop(index))
+            yield _settle(open_docs.pop(index), found.pop(index), reported.pop(index))
 
     grouped = batches(texts(), batch_size)
     if n_process == 1:
-        predicted = (spans for batch in grouped for spans in _predict_one_core(nlp, spancat.key, batch))
+        predicted = (piece for batch in grouped for piece in _predict_one_core(nlp, keys, batch))
     else:
-        predicted = _predict_in_pool(nlp, spancat.key, grouped, n_process)
-    for spans in predicted:
+        predicted = _predict_in_pool(nlp, keys, grouped, n_process)
+    for spans, report in predicted:
         index, offset, length = places.popleft()
         yield from finished(index)
         best = found[index]
         for start, end, label, score in spans:
             place = Span(offset + start, offset + end, label)
             best[place] = max(score, best.get(place, 0.0))
+        if report is not None:
+            reported[index].update(Span(offset + start, offset + end, label) for start, end, label, _ in report)
         if progress:
             progress(length)
     yield from finished(None)
@@ -106,17 +115,20 @@ def batches(texts: Iterable[str], max_texts: int, max_chars: int = BATCH_CHARS) 
         yield batch
 
 
-def _predict(nlp: Language, key: str, batch: List[str]) -> List[List[Found]]:
-    """The spans of each text of one batch, with their scores."""
+def _predict(nlp: Language, keys: Keys, batch: List[str]) -> List[Piece]:
+    """The spans of each text of one batch, with their scores, and its report spans."""
     result = []
     for doc in nlp.pipe(batch, batch_size=len(batch)):
-        group = doc.spans.get(key)
+        group = doc.spans.get(keys[0])
         spans: List[Found] = []
         if group:
             # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
             for span, score in zip(group, numpy.ravel(group.attrs["scores"])):
                 spans.append((span.start_char, span.end_char, span.label_, float(score)))
-        result.append(spans)
+        report = None
+        if keys[1] is not None:
+            report = [(s.start_char, s.end_char, s.label_, 0.0) for s in doc.spans.get(keys[1], [])]
+        result.append((spans, report))
     return result
 
 
@@ -125,36 +137,36 @@ def _predict(nlp: Language, key: str, batch: List[str]) -> List[List[Found]]:
 # points), which cost ~0.3 ms a Doc: on short paragraphs that kept the parent process busy
 # 13% of the time and added 15% to the workers'. Sending back only the spans found avoids
 # it, and as a bonus jieba runs in the workers.
-_worker: Optional[Tuple[Language, str]] = None
+_worker: Optional[Tuple[Language, Keys]] = None
 
 
-def _start_worker(nlp: Language, key: str) -> None:
+def _start_worker(nlp: Language, keys: Keys) -> None:
     global _worker
-    _worker = (nlp, key)
+    _worker = (nlp, keys)
     threadpool_limits(1, user_api="blas")
 
 
-def _predict_one_core(nlp: Language, key: str, batch: List[str]) -> List[List[Found]]:
+def _predict_one_core(nlp: Language, keys: Keys, batch: List[str]) -> List[Piece]:
     # --n-process is the one knob for cores: BLAS threads of their own would make one
     # process use two cores, and two processes fight over them.
     with threadpool_limits(1, user_api="blas"):
-        return _predict(nlp, key, batch)
+        return _predict(nlp, keys, batch)
 
 
-def _predict_in_worker(batch: List[str]) -> List[List[Found]]:
+def _predict_in_worker(batch: List[str]) -> List[Piece]:
     assert _worker is not None, "set by _start_worker"
     return _predict(*_worker, batch)
 
 
-def _predict_in_pool(nlp: Language, key: str, grouped: Iterable[List[str]],
-                     n_process: int) -> Iterator[List[Found]]:
+def _predict_in_pool(nlp: Language, keys: Keys, grouped: Iterable[List[str]],
+                     n_process: int) -> Iterator[Piece]:
     # Forked workers share the loaded pipeline; it cannot be pickled for spawned ones
     # (the clause suggester is a closure).
     if "fork" not in multiprocessing.get_all_start_methods():
         raise InputError("privspan annotate: error: --n-process above 1 needs the fork start "
                          "method, which this platform lacks")
     context = multiprocessing.get_context("fork")
-    with context.Pool(n_process, _start_worker, (nlp, key)) as pool:
+    with context.Pool(n_process, _start_worker, (nlp, keys)) as pool:
         pending: deque = deque()
         for batch in grouped:
             pending.append(pool.apply_async(_predict_in_worker, (batch,)))
@@ -165,5 +177,5 @@ def _predict_in_pool(nlp: Language, key: str, grouped: Iterable[List[str]],
             yield from pending.popleft().get()
 
 
-def _settle(doc: Document, best: Dict[Span, float]) -> Document:
-    return replace(doc, spans=sorted(best), scores=best)
+def _settle(doc: Document, best: Dict[Span, float], report: Optional[Set[Span]]) -> Document:
+    return replace(doc, spans=sorted(best), scores=best, report=None if report is None else sorted(report))

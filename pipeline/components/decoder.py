@@ -7,6 +7,12 @@ pieces at characters no gold span runs across (`cut_at`) and decoded flat (`flat
 best-scored spans that overlap no better-scored one, for gold that cannot nest). A span
 that two candidates reach keeps the higher score. The settings are the config's, so
 `spacy.load(MODEL, config={"components.decoder.flat": True})` changes them for one load.
+
+The span categorizer's own threshold is the lowest any group keeps; `threshold` is the
+one for `spans_key`, and `report_key` names a second group of the spans scored at least
+`report_threshold`, settled the same way, which the report reads (pipeline/report/component.py
+grows it): the report's items were best on dev at a lower threshold than the tagger's spans
+(docs/report.md).
 """
 from __future__ import annotations
 
@@ -21,42 +27,40 @@ Found = Dict[Tuple[int, int, str], float]
 
 
 @Language.factory("privspan_decoder",
-                  default_config={"spans_key": "sc", "trim": True, "cut_at": "", "flat": False})
-def make_decoder(nlp: Language, name: str, spans_key: str, trim: bool, cut_at: str,
-                 flat: bool) -> "SpanDecoder":
-    return SpanDecoder(name, spans_key, trim, cut_at, flat)
+                  default_config={"spans_key": "sc", "threshold": 0.0, "trim": True, "cut_at": "",
+                                  "flat": False, "report_key": "", "report_threshold": 0.0})
+def make_decoder(nlp: Language, name: str, spans_key: str, threshold: float, trim: bool, cut_at: str,
+                 flat: bool, report_key: str, report_threshold: float) -> "SpanDecoder":
+    return SpanDecoder(name, spans_key, threshold, trim, cut_at, flat, report_key, report_threshold)
 
 
 class SpanDecoder:
-    """Rewrites one span group in place; no weights, nothing to train or save."""
+    """Rewrites one span group in place (and writes the report's); no weights, nothing to
+    train or save."""
 
-    def __init__(self, name: str, spans_key: str, trim: bool, cut_at: str, flat: bool) -> None:
+    def __init__(self, name: str, spans_key: str, threshold: float, trim: bool, cut_at: str, flat: bool,
+                 report_key: str = "", report_threshold: float = 0.0) -> None:
         self.name = name
         self.spans_key = spans_key
+        self.threshold = threshold
         self.trim = trim
         self.cut_at = cut_at
         self.flat = flat
+        self.report_key = report_key
+        self.report_threshold = report_threshold
 
     def __call__(self, doc: Doc) -> Doc:
         group = doc.spans.get(self.spans_key)
         if group is None:
             return doc
         found = self.decode(doc.text, group)
-        spans, scores = [], []
-        for (start, end, label), score in sorted(found.items()):
-            # Trimmed and cut edges fall between tokens (jieba makes spaces and punctuation
-            # tokens of their own); "expand" only guards a character cut inside a word.
-            span = doc.char_span(start, end, label=label, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-                scores.append(score)
-        out = SpanGroup(doc, name=self.spans_key, spans=spans)
-        out.attrs["scores"] = numpy.asarray(scores, dtype="f")
-        doc.spans[self.spans_key] = out
+        if self.report_key:
+            doc.spans[self.report_key] = self._group(doc, self.report_key, self._settled(found, self.report_threshold))
+        doc.spans[self.spans_key] = self._group(doc, self.spans_key, self._settled(found, self.threshold))
         return doc
 
     def decode(self, text: str, group: SpanGroup) -> Found:
-        """The group's spans as character offsets with their scores, settled."""
+        """The group's spans as character offsets with their scores, trimmed and merged."""
         scores = group.attrs.get("scores")
         # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
         scores = numpy.ravel(scores).tolist() if scores is not None else [1.0] * len(group)
@@ -69,7 +73,25 @@ class SpanDecoder:
             for start, end in pieces:
                 key = (start, end, span.label_)
                 best[key] = max(float(score), best.get(key, 0.0))
-        return flat(best) if self.flat else best
+        return best
+
+    def _settled(self, found: Found, threshold: float) -> Found:
+        kept = {key: score for key, score in found.items() if score >= threshold}
+        return flat(kept) if self.flat else kept
+
+    @staticmethod
+    def _group(doc: Doc, key: str, found: Found) -> SpanGroup:
+        spans, scores = [], []
+        for (start, end, label), score in sorted(found.items()):
+            # Trimmed and cut edges fall between tokens (jieba makes spaces and punctuation
+            # tokens of their own); "expand" only guards a character cut inside a word.
+            span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+                scores.append(score)
+        out = SpanGroup(doc, name=key, spans=spans)
+        out.attrs["scores"] = numpy.asarray(scores, dtype="f")
+        return out
 
 
 def cut(text: str, start: int, end: int, chars: str) -> List[Tuple[int, int]]:

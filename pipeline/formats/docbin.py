@@ -37,6 +37,15 @@ def gold_spans(doc: "Doc", spans_key: str = SPANS_KEY) -> List[Span]:
     return sorted(Span(s.start_char, s.end_char, s.label_) for s in doc.spans.get(spans_key, []))
 
 
+def document(doc: "Doc", i: int, source: str = "", spans_key: str = SPANS_KEY) -> Document:
+    """A corpus Doc as the paragraph it is of its document (`doc_id` and `line` from its
+    user_data; without them, doc `i` of `source`), with its gold spans."""
+    data = doc.user_data
+    return Document(str(data.get("doc_id", Path(source).stem or f"doc{i}")), doc.text,
+                    sorted(set(gold_spans(doc, spans_key))), source=source,
+                    where=f"{source}: doc {i}", line=int(data.get("line", i)))
+
+
 def read(path: Path, scheme: LabelScheme, spans_key: str = SPANS_KEY) -> Export:
     """Each Doc as a paragraph of its document (`doc_id` and `line` from its user_data), with
     the annotated offsets (`gold_chars`) when kept, else the Doc's spans (one warning says
@@ -46,13 +55,10 @@ def read(path: Path, scheme: LabelScheme, spans_key: str = SPANS_KEY) -> Export:
     export = Export()
     token_aligned = 0
     for i, doc in enumerate(read_docbin(path, Vocab()), start=1):
-        data = doc.user_data
-        spans = sorted(set(gold_spans(doc, spans_key)))
-        token_aligned += "gold_chars" not in data
-        export.read += len(spans)
-        export.documents.append(Document(str(data.get("doc_id", path.stem)), doc.text, spans,
-                                         source=str(path), where=f"{path}: doc {i}",
-                                         line=int(data.get("line", i))))
+        token_aligned += "gold_chars" not in doc.user_data
+        paragraph = document(doc, i, str(path), spans_key)
+        export.read += len(paragraph.spans)
+        export.documents.append(paragraph)
     if token_aligned:
         export.problems.append(Problem(str(path), 1, 1, "warning", "token-aligned",
                                        f"{token_aligned} doc(s) keep no annotated offsets (built by "

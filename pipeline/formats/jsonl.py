@@ -1,10 +1,11 @@
-"""JSONL, one document a line: `{"id", "text"}` to annotate, `{"id", "text", "spans"}` written."""
+"""JSONL, one document a line: `{"id", "text"}` to annotate, `{"id", "text", "spans"}` written,
+with `"report"` (the spans the report reads, unscored) from a pipeline that makes them."""
 from __future__ import annotations
 
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..records import Document, Span
 from ..schema import LabelScheme
@@ -18,9 +19,20 @@ def span_records(doc: Document) -> List[dict]:
              "text": doc.text[s.start:s.end]} for s in doc.spans]
 
 
+def report_records(doc: Document) -> Optional[List[dict]]:
+    """The report's spans as written, {start, end, label, text}; None where there are none."""
+    if doc.report is None:
+        return None
+    return [{"start": s.start, "end": s.end, "label": s.label, "text": doc.text[s.start:s.end]}
+            for s in doc.report]
+
+
 def write(doc: Document) -> str:
-    """One `{"id", "text", "spans"}` line (without its line end)."""
-    return json.dumps({"id": doc.record_id, "text": doc.text, "spans": span_records(doc)}, ensure_ascii=False)
+    """One `{"id", "text", "spans"}` line (and `"report"`), without its line end."""
+    record = {"id": doc.record_id, "text": doc.text, "spans": span_records(doc)}
+    if doc.report is not None:
+        record["report"] = report_records(doc)
+    return json.dumps(record, ensure_ascii=False)
 
 
 def read_texts(path: Path, content: str, fail: Callable[[str], None],
@@ -65,31 +77,42 @@ def document(export: Export, where: Where, record: dict, scheme: LabelScheme) ->
     record without an id or text is one, and None.
     """
     doc_id, text, items = record.get("id"), record.get("text"), record.get("spans") or []
-    if not isinstance(items, list):
-        export.error(where, "bad-record", "spans must be a list", "unreadable record", n=0)
+    report = record.get("report")
+    if not isinstance(items, list) or not isinstance(report, (list, type(None))):
+        export.error(where, "bad-record", "spans and report must be lists", "unreadable record", n=0)
         return None
-    export.read += len(items)
+    export.read += len(items) + len(report or [])
     if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not isinstance(text, str):
         export.error(where, "bad-record", 'needs an "id" (string or number) and a "text" (string)',
-                     "unreadable record", len(items))
+                     "unreadable record", len(items) + len(report or []))
         return None
     where = replace(where, name=f"{where.name}{doc_id}: ")
     offsets = Offsets(text)
+    best, scored = _spans(export, where, text, offsets, items, "spans", scheme)
+    reported = None if report is None else sorted(_spans(export, where, text, offsets, report, "report", scheme)[0])
+    return Document(str(doc_id), text, sorted(best), best if scored else None,
+                    source=where.path, where=where.at, report=reported)
+
+
+def _spans(export: Export, where: Where, text: str, offsets: Offsets, items: list, key: str,
+           scheme: LabelScheme) -> Tuple[Dict[Span, float], bool]:
+    """The spans of one list of a record, each with its score (0 where none is given), and
+    whether any had one; a duplicate keeps its best score and is counted as dropped."""
     best: Dict[Span, float] = {}
     scored, taken = False, 0
     for n, item in enumerate(items):
         if not isinstance(item, dict):
-            export.error(where, "bad-record", f"spans[{n}] is not an object with start, end, label",
+            export.error(where, "bad-record", f"{key}[{n}] is not an object with start, end, label",
                          "unreadable record")
             continue
-        quoted = (f"spans[{n}].text", item["text"]) if item.get("text") is not None else None
+        quoted = (f"{key}[{n}].text", item["text"]) if item.get("text") is not None else None
         span = take_span(export, where, text, offsets, item.get("start"), item.get("end"),
                          item.get("label"), scheme,
-                         (f"spans[{n}].start", f"spans[{n}].end", f"spans[{n}].label"), quoted)
+                         (f"{key}[{n}].start", f"{key}[{n}].end", f"{key}[{n}].label"), quoted)
         score = item.get("score")
         if span is not None and score is not None and (
                 type(score) not in (int, float) or not 0 <= score <= 1):
-            export.error(where, "bad-span", f"spans[{n}].score {score!r} is not a number from "
+            export.error(where, "bad-span", f"{key}[{n}].score {score!r} is not a number from "
                          "0 to 1", "bad score")
             continue
         if span is None:
@@ -99,5 +122,4 @@ def document(export: Export, where: Where, record: dict, scheme: LabelScheme) ->
         best[span] = max(float(score or 0.0), best.get(span, 0.0))
     if taken > len(best):
         export.dropped["duplicate"] += taken - len(best)
-    return Document(str(doc_id), text, sorted(best), best if scored else None,
-                    source=where.path, where=where.at)
+    return best, scored

@@ -59,7 +59,7 @@ def build_lexicon(gold: Sequence[Document], categories: Categories, min_policies
         named.update(own)
     entries = sorted((shown[k] for k, n in named.items() if n >= min_policies), key=len, reverse=True)
     if min_marked > 0 and entries:
-        candidates = _compile(entries)
+        candidates = compiled(entries)
         inside: Counter = Counter()
         seen: Counter = Counter()
         for policy in gold:
@@ -71,10 +71,10 @@ def build_lexicon(gold: Sequence[Document], categories: Categories, min_policies
                 inside[key] += any(role(s.label) == "DATA" and s.start <= span.start and span.end <= s.end
                                    for s in policy.spans)
         entries = [e for e in entries if inside[categories.core(e)] >= min_marked * seen[categories.core(e)]]
-    return Lexicon(entries, _compile(entries))
+    return Lexicon(entries, compiled(entries))
 
 
-def _compile(entries: List[str]) -> "re.Pattern[str] | None":
+def compiled(entries: List[str]) -> "re.Pattern[str] | None":
     if not entries:
         return None
     alternatives = []

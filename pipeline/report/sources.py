@@ -4,6 +4,7 @@ grouped back into policies; bracket files; CA4P-483 folders; the tools' exports)
 input, record or span is one located line to `fail`; the rest is still read."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Dict, Iterable, List
 
 from ..formats.registry import read_each
@@ -13,7 +14,8 @@ from ..schema import SCHEMES, LabelScheme, get_scheme
 
 def read_policies(sources: Iterable[str], fail: Callable[[str], None], labels: str = "project") -> List[Document]:
     """Every policy of the sources, in the order given; spans may have the labels of either
-    scheme, and `labels` is the scheme a CA4P-483 folder is read in."""
+    scheme, and `labels` is the scheme a CA4P-483 folder is read in. A policy with the
+    pipeline's report spans (`report`) has them as its spans: they are what the report reads."""
     scheme = LabelScheme(labels, sorted({label for s in SCHEMES.values() for label in s.labels}),
                          get_scheme(labels).ca4p)
     documents: List[Document] = []
@@ -21,7 +23,8 @@ def read_policies(sources: Iterable[str], fail: Callable[[str], None], labels: s
         for line in [*export.errors, *(p for p in export.problems if p.is_error)]:
             fail(str(line))
         documents.extend(export.documents)
-    return policies_of(documents)
+    return [p if p.report is None else replace(p, spans=p.report, scores=None, report=None)
+            for p in policies_of(documents)]
 
 
 def policies_of(documents: Iterable[Document]) -> List[Document]:
@@ -43,6 +46,7 @@ def policies_of(documents: Iterable[Document]) -> List[Document]:
 def _joined(paragraphs: List[Document]) -> Document:
     pieces: List[str] = []
     spans: List[Span] = []
+    report: List[Span] = []
     scores: Dict[Span, float] = {}
     offset = 0
     for paragraph in sorted(paragraphs, key=lambda p: p.line):
@@ -52,8 +56,10 @@ def _joined(paragraphs: List[Document]) -> Document:
             spans.append(moved)
             if paragraph.scores is not None:
                 scores[moved] = paragraph.scores.get(span, 0.0)
+        report.extend(Span(s.start + offset, s.end + offset, s.label) for s in paragraph.report or [])
         offset += len(paragraph.text) + 1
     first = paragraphs[0]
     return Document(first.id, "\n".join(pieces), sorted(spans),
                     scores if any(p.scores is not None for p in paragraphs) else None,
-                    source=first.source, where=first.where)
+                    source=first.source, where=first.where,
+                    report=sorted(report) if any(p.report is not None for p in paragraphs) else None)

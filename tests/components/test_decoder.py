@@ -48,12 +48,31 @@ def test_flat_keeps_the_best_scored_of_overlapping_spans_and_cut_at_cuts_lists()
 
 def test_the_threshold_and_decoder_settings_are_load_time_config(tiny_model: Path):
     nlp = load_pipeline(str(tiny_model), threshold=0.25, decoding={"flat": True, "cut_at": "、"})
-    assert span_categorizer(nlp).cfg["threshold"] == 0.25
-    assert nlp.config["components"]["spancat"]["threshold"] == 0.25
+    assert nlp.get_pipe("decoder").threshold == nlp.config["components"]["decoder"]["threshold"] == 0.25
+    # the span categorizer keeps what the report's group needs (0.15) ...
+    assert span_categorizer(nlp).cfg["threshold"] == 0.15
     assert decoding(nlp) == "flat, cut at 、"
+    # ... and goes lower with a threshold under it
+    low = load_pipeline(str(tiny_model), threshold=0.05)
+    assert span_categorizer(low).cfg["threshold"] == low.config["components"]["spancat"]["threshold"] == 0.05
     # the pipeline on disk is untouched: a plain load has the saved settings
     plain = spacy.load(tiny_model)
-    assert span_categorizer(plain).cfg["threshold"] == 0.5 and decoding(plain) == "spans"
+    assert plain.get_pipe("decoder").threshold == 0.4 and decoding(plain) == "spans"
+
+
+def test_the_threshold_keeps_the_spans_group_and_the_report_group_its_own():
+    text = "我们收集您的手机号"
+    spans, scores = [(0, 2, "ACTOR"), (2, 4, "ACTION"), (6, 9, "DATA")], [0.9, 0.5, 0.2]
+    assert [s[:3] for s in decoded(text, spans, scores, threshold=0.4)] == [(0, 2, "ACTOR"), (2, 4, "ACTION")]
+    nlp = blank_pipeline()
+    nlp.add_pipe("privspan_decoder", config={"threshold": 0.6, "report_key": "report", "report_threshold": 0.2})
+    doc = nlp.make_doc(text)
+    group = SpanGroup(doc, name="sc", spans=[doc.char_span(a, b, label=label) for a, b, label in spans])
+    group.attrs["scores"] = numpy.asarray(scores, dtype="f").reshape(-1, 1)
+    doc.spans["sc"] = group
+    doc = nlp(doc)
+    assert [s.text for s in doc.spans["sc"]] == ["我们"]
+    assert [s.text for s in doc.spans["report"]] == ["我们", "收集", "手机号"]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +93,7 @@ def test_spacy_load_annotate_and_evaluate_give_the_same_spans(tiny_model: Path, 
                                                               tmp_path: Path):
     # a low threshold, saved, so that the smoke-trained model finds spans at all
     model = tmp_path / "model"
-    load_pipeline(str(tiny_model), threshold=0.05).to_disk(model)
+    load_pipeline(str(tiny_model), threshold=0.05, decoding={"report_threshold": 0.05}).to_disk(model)
     assert len(test_paragraphs) > 2000
     texts = tmp_path / "test.jsonl"
     texts.write_text("".join(json.dumps({"id": u.id, "text": u.text}, ensure_ascii=False) + "\n"
@@ -89,6 +108,11 @@ def test_spacy_load_annotate_and_evaluate_give_the_same_spans(tiny_model: Path, 
     lines = (tmp_path / "out" / "test.jsonl").read_text(encoding="utf-8").splitlines()
     annotated = [[(s["start"], s["end"], s["label"], s["score"]) for s in json.loads(line)["spans"]]
                  for line in lines]
+    # and the report's spans
+    reported = [[(s["start"], s["end"], s["label"]) for s in json.loads(line)["report"]] for line in lines]
+    assert reported == [[(s.start_char, s.end_char, s.label_) for s in doc.spans["report"]]
+                        for doc in nlp.pipe(u.text for u in test_paragraphs)]
+    assert sum(map(len, reported)) >= sum(map(len, loaded))  # the same spans, and lists grown
     scored, _, _ = predict(nlp, test_paragraphs)
 
     def spans(found):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
+from pipeline.annotation.load import load_pipeline
 from pipeline.cli import main
 from pipeline.measure.evaluate import NONE, confusion, exact_match, overlap_match, score, trim_edges
 from pipeline.schema import LABELS
@@ -124,11 +124,7 @@ def tiny(tiny_model: Path, seed_corpus: Path, tmp_path_factory) -> dict:
     """The smoke-trained pipeline at threshold 0: it keeps every candidate's best label,
     so the counts are never trivially zero."""
     tmp = tmp_path_factory.mktemp("evaluate")
-    shutil.copytree(tiny_model, tmp / "m")
-    cfg_path = tmp / "m" / "spancat" / "cfg"
-    cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
-    cfg["threshold"] = 0.0
-    cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
+    load_pipeline(str(tiny_model), threshold=0.0).to_disk(tmp / "m")
     return {"tmp": tmp, "model": tmp / "m", "train": seed_corpus / "train.spacy"}
 
 
