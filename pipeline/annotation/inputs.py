@@ -84,8 +84,16 @@ def _file_documents(path: Path, fail: Callable[[str], None],
     content, encoding = read_text(path)
     if note:
         note(f"{path}: encoding {encoding}")
+    yield from text_documents(path, content, fail, markup)
+
+
+def text_documents(path: Path, content: str, fail: Callable[[str], None],
+                   markup: Optional[Callable[[str], None]] = None) -> Iterator[Document]:
+    """The documents of a text file's decoded content, read by its suffix (a file named
+    outright, whatever its suffix, as plain text): a JSONL file's lines, a page's or a
+    Markdown file's visible text, or the text itself (its markup's clean text with `markup`)."""
     content = strip_bom(content)
-    told = BY_SUFFIX.get(path.suffix.lower(), FORMATS["brackets"])  # a file named outright: plain text
+    told = BY_SUFFIX.get(path.suffix.lower(), FORMATS["brackets"])
     if told.name == "jsonl":
         yield from read_texts(path, content, fail)
     else:

@@ -7,11 +7,11 @@ import sys
 from typing import Optional, Sequence
 
 from . import (agreement, annotate, assets, benchmark, convert, corpus, diff, evaluate, lint, recall, report,
-               select, threshold)
+               select, serve, threshold)
 
 # In the order of the flow: markup, data, corpus, model, measuring, the annotators' loop, reports.
 COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark, diff,
-            select, report)
+            select, report, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,12 +27,17 @@ def report_records(doc: Document) -> Optional[List[dict]]:
             for s in doc.report]
 
 
-def write(doc: Document) -> str:
-    """One `{"id", "text", "spans"}` line (and `"report"`), without its line end."""
-    record = {"id": doc.record_id, "text": doc.text, "spans": span_records(doc)}
+def record(doc: Document) -> dict:
+    """The `{"id", "text", "spans"}` record of a document (and `"report"`)."""
+    out = {"id": doc.record_id, "text": doc.text, "spans": span_records(doc)}
     if doc.report is not None:
-        record["report"] = report_records(doc)
-    return json.dumps(record, ensure_ascii=False)
+        out["report"] = report_records(doc)
+    return out
+
+
+def write(doc: Document) -> str:
+    """One line of `record` (without its line end)."""
+    return json.dumps(record(doc), ensure_ascii=False)
 
 
 def read_texts(path: Path, content: str, fail: Callable[[str], None],

@@ -48,11 +48,12 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def write(doc: Document, model_version: str = "privspan") -> dict:
+def write(doc: Document, model_version: str = "privspan", from_name: str = FROM_NAME,
+          to_name: str = TO_NAME) -> dict:
     """One task: gold spans as an annotation, or a model's (with scores) as a prediction;
-    `tasks_json` writes a file of them."""
+    `tasks_json` writes a file of them. The names are the labelling config's tags."""
     doc_id, text, spans, scores = doc.record_id, doc.text, doc.spans, doc.score_list()
-    results = [{"id": f"{doc_id}-{i}", "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
+    results = [{"id": f"{doc_id}-{i}", "from_name": from_name, "to_name": to_name, "type": "labels",
                 "value": {"start": span.start, "end": span.end, "text": text[span.start:span.end],
                           "labels": [span.label]}}
                for i, span in enumerate(spans)]

@@ -23,8 +23,13 @@ def read_policies(sources: Iterable[str], fail: Callable[[str], None], labels: s
         for line in [*export.errors, *(p for p in export.problems if p.is_error)]:
             fail(str(line))
         documents.extend(export.documents)
-    return [p if p.report is None else replace(p, spans=p.report, scores=None, report=None)
-            for p in policies_of(documents)]
+    return [for_report(p) for p in policies_of(documents)]
+
+
+def for_report(policy: Document) -> Document:
+    """The policy with the spans the report reads: the pipeline's report spans where it has
+    them (already thresholded and grown, so no score or list step applies again)."""
+    return policy if policy.report is None else replace(policy, spans=policy.report, scores=None, report=None)
 
 
 def policies_of(documents: Iterable[Document]) -> List[Document]:
