@@ -30,6 +30,10 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                            help="also time annotate as a job of Parquet shards on Dask "
                                 "LocalClusters of 1 and 2 worker processes over the same texts, "
                                 "and the client's peak memory at 1x and 10x the texts (local:2)")
+    benchmark.add_argument("--serve", action="store_true",
+                           help="instead, time privspan serve against annotate on the same texts: "
+                                "requests/s and latency at 1 and 8 clients, and its memory after "
+                                "1,000 requests against after 10")
     benchmark.set_defaults(func=run)
 
 
@@ -38,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.dask and importlib.util.find_spec("distributed") is None:
         raise UsageError("--dask needs Dask: pip install 'privspan[dask]'")
+    if args.serve and importlib.util.find_spec("uvicorn") is None:
+        raise UsageError("--serve needs the server: pip install 'privspan[serve]'")
     options = BenchmarkOptions(texts=args.texts, limit_chars=args.limit_chars, batch_size=args.batch_size or 0,
                                policy_mb=args.policy_mb, repeat=args.repeat, profile=args.profile,
-                               dask=args.dask)
+                               dask=args.dask, serve=args.serve)
     return 0 if run_benchmark(args.model, options, print, lambda line: print(line, file=sys.stderr)) else 1

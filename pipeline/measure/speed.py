@@ -43,6 +43,7 @@ class BenchmarkOptions:
     repeat: int = 3
     profile: bool = False
     dask: bool = False
+    serve: bool = False  # the server against annotate instead (measure/serving.py)
 
 
 def run_benchmark(model: str, options: BenchmarkOptions, say: Callable[[str], None],
@@ -65,6 +66,10 @@ def run_benchmark(model: str, options: BenchmarkOptions, say: Callable[[str], No
         f"{os.getloadavg()[0]:.2f} (other work on the CPUs slows every figure)")
     # A first call loads jieba's dictionary, which forked workers then inherit.
     annotate_timing(nlp, texts[:1], 1, batch_size)
+    if options.serve:
+        from .serving import serve_benchmark
+
+        return serve_benchmark(model, nlp, texts, say, fail)
 
     # Rounds of all kinds, each kind's fastest kept: a busy spell of the machine then
     # slows one round, not one kind.

@@ -255,3 +255,12 @@ def test_a_pasted_policy_comes_back_marked_in_a_real_browser(server: Server, bro
     # the text area's text, as the DOM holds it (the marks' labels are CSS, not text)
     inner = re.search(r'<div class="text"[^>]*>(.*?)</div>', dom, re.DOTALL).group(1)
     assert html.unescape(re.sub(r"<[^>]+>", "", inner)) == text
+
+
+@pytest.mark.slow
+def test_the_serve_benchmark_prints_its_figures(tiny_model: Path, capsys):
+    assert main(["benchmark", str(tiny_model), str(SEED), "--serve", "--limit-chars", "2000"]) == 0
+    out = capsys.readouterr().out
+    for figure in ("annotate in-process", "serve, 1 client(s)", "serve, 8 client(s)", "requests/s",
+                   "95th percentile", "after 1,000"):
+        assert figure in out, out
