@@ -46,9 +46,18 @@ class LabelScheme:
     ca4p: Dict[str, Optional[str]]
 
 
+# CAPP-130's sentence labels (data/topics.toml): 11 topics, IMPORTANT and RISK, in the
+# dataset's id order; a pipeline keeps them in their own span group.
+_TOPICS = tomllib.loads((Path(__file__).parent / "data" / "topics.toml").read_text(encoding="utf-8"))["topics"]
+TOPICS: List[str] = [row["label"] for row in _TOPICS]
+TOPIC_OF_CHINESE: Dict[str, str] = {row["chinese"]: row["label"] for row in _TOPICS}
+TOPICS_KEY = "topics"
+MEANINGS.update({row["label"]: row["meaning"] for row in _TOPICS})
+
 SCHEMES: Dict[str, LabelScheme] = {
     "project": LabelScheme("project", LABELS, CA4P_TO_PROJECT),
     "ca4p": LabelScheme("ca4p", sorted(CA4P_CLASSES.values()), dict(CA4P_CLASSES)),
+    "topics": LabelScheme("topics", TOPICS, {}),
 }
 
 

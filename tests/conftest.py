@@ -16,6 +16,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
+def capp_dir() -> Path:
+    """CAPP-130 beside this checkout (never part of it), or where PRIVSPAN_CAPP130 points."""
+    from pipeline.formats.capp130 import is_capp130
+
+    path = Path(os.environ.get("PRIVSPAN_CAPP130") or ROOT.parent / "shared" / "capp130")
+    if not is_capp130(path):
+        pytest.skip(f"CAPP-130 not found at {path} (set PRIVSPAN_CAPP130 to its folder)")
+    return path
+
+
+@pytest.fixture(scope="session")
 def ca4p_dir() -> Path:
     """The pool beside this checkout (never part of it), or where PRIVSPAN_CA4P points."""
     from pipeline.formats.ca4p import is_ca4p_folder

@@ -21,8 +21,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                         help="how to read the sources; auto tells them apart by their files (a "
                              ".json or .jsonl file by its content), a folder of exports needs the "
                              "tool's name")
-    corpus.add_argument("--labels", choices=tuple(SCHEMES), default="project",
-                        help="project: the 4 bracket labels; ca4p: the dataset's 7 labels")
+    corpus.add_argument("--labels", choices=tuple(SCHEMES),
+                        help="project: the 4 bracket labels; ca4p: CA4P-483's 7 labels; topics: "
+                             "CAPP-130's 13 sentence labels (default: topics for CAPP-130, else project)")
     corpus.add_argument("--dev", type=fraction(), default=0.1, help="share of documents for dev")
     corpus.add_argument("--test", type=fraction(), default=0.0, help="share of documents for test")
     corpus.add_argument("--seed", type=int, default=0, help="seed of the random split by document")
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"note: {source} is absent; building from the other sources", file=sys.stderr)
         sources = [source for source in sources if Path(source).exists()]
     options = CorpusOptions(
-        fmt=args.format, labels=args.labels, dev=args.dev, test=args.test, seed=args.seed,
+        fmt=args.format, labels=args.labels or _labels_of(sources, args.format), dev=args.dev, test=args.test, seed=args.seed,
         strict=args.strict, cut_at=args.cut_at or "", leave_out=args.leave_out or (),
         leave_out_min_chars=args.leave_out_min_chars, all_units=args.all_units,
         unannotated=args.unannotated, whole=args.whole, hf_out=args.hf_out, raw_text=args.raw_text)
@@ -85,3 +86,12 @@ def run(args: argparse.Namespace) -> int:
 def _problems(gathered) -> None:
     for line in [*gathered.errors, *gathered.problems]:
         print(line, file=sys.stderr)
+
+
+def _labels_of(sources, fmt: str) -> str:
+    """CAPP-130's sentence labels for a CAPP-130 folder, the bracket labels for anything else."""
+    from ..formats.registry import format_of
+
+    told = [fmt] if fmt != "auto" else [getattr(format_of(Path(s)), "name", "") for s in sources
+                                        if Path(s).is_dir()]
+    return "topics" if "capp130" in told else "project"

@@ -18,7 +18,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
 from ..files import collect_files, is_saved_dataset, read_text
 from ..problems import InputError
 from ..schema import LabelScheme
-from . import bios, brackets, doccano, html, jsonl, labelstudio, markdown, prodigy
+from . import bios, brackets, capp130, doccano, html, jsonl, labelstudio, markdown, prodigy
 from .tasks import Export
 
 # (path, scheme) -> what a binary file or a folder holds; InputError if it cannot be read at all
@@ -98,6 +98,8 @@ FORMATS: Dict[str, Format] = {f.name: f for f in (
            text=markdown.visible_text),
     Format("ca4p", (), "a CA4P-483 folder (raw_data/*.html, annotation_data/*.json)", read=_ca4p,
            folder=_is_ca4p),
+    Format("capp130", (), "a CAPP-130 folder (Annotation/rw_N.jsonl: a policy's sentences and their topics)",
+           read=capp130.read, folder=capp130.is_capp130),
     Format("hf", (), "a saved HF dataset (save_to_disk) of id/text rows or paragraphs",
            read=_hf, annotate=True, folder=is_saved_dataset),
 )}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..records import Span, Unit
-from ..schema import SCHEMES, label_counts
+from ..schema import SCHEMES, SPANS_KEY, TOPICS_KEY, label_counts
 from .corpus import (CorpusReport, Split, assign_splits, drop_unannotated, training_texts,
                      without_sentences, write_corpus)
 from .sources import Gathered, gather
@@ -114,7 +114,9 @@ def build_corpus(sources: Sequence[str], out: Path, options: CorpusOptions) -> C
         gathered.units, left_out, line = _leave_out(gathered, options)
         gathered.dropped["in a --leave-out text"] += sum(len(u.spans) for u in left_out)
         left_out_line.append(line)
-    units, unannotated = ((gathered.units, 0) if options.all_units
+    # a sentence without a topic is a negative CAPP-130's annotators chose: every one is kept
+    topics = options.labels == "topics"
+    units, unannotated = ((gathered.units, 0) if options.all_units or topics
                           else drop_unannotated(gathered.units, options.unannotated, options.seed))
     if not units:
         raise CorpusError("no annotated units in the sources", gathered)
@@ -124,7 +126,7 @@ def build_corpus(sources: Sequence[str], out: Path, options: CorpusOptions) -> C
     except ValueError as err:
         raise CorpusError(str(err), gathered) from None
     report = CorpusReport(documents=gathered.policies, unannotated=unannotated)
-    paths = write_corpus(blank_pipeline(), split, out, report)
+    paths = write_corpus(blank_pipeline(), split, out, report, TOPICS_KEY if topics else SPANS_KEY)
     if options.hf_out:
         from ..formats.hf import save_splits
 

@@ -1,0 +1,85 @@
+"""CAPP-130 (Zhu et al., NeurIPS 2023; CC BY 4.0): a folder whose `Annotation/rw_N.jsonl`
+files hold one policy each, a sentence a line (`{"task", "id", "text", "label": [...]}`), in
+policy order. A policy is read as its sentences joined by line breaks, each label of a
+sentence a span over the sentence, labelled by data/topics.toml's English id. A label that
+is no CAPP-130 label (the files hold some 80 sentence texts in `label`) is a located
+warning and counted as dropped; the sentence and its other labels are kept."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import List
+
+from ..files import read_text
+from ..problems import InputError, Problem
+from ..records import Document, Span
+from ..schema import TOPIC_OF_CHINESE, LabelScheme
+from .tasks import Export
+
+ANNOTATION = "Annotation"
+
+
+def is_capp130(path: Path) -> bool:
+    return (Path(path) / ANNOTATION).is_dir() and any((Path(path) / ANNOTATION).glob("rw_*.jsonl"))
+
+
+def _number(path: Path) -> int:
+    found = re.search(r"\d+", path.stem)
+    return int(found.group()) if found else 0
+
+
+def read(path: Path, scheme: LabelScheme) -> Export:
+    """Every policy of the folder, in the order of their numbers (rw_1, rw_2, … rw_130)."""
+    export = Export()
+    files = sorted(Path(path, ANNOTATION).glob("rw_*.jsonl"), key=_number)
+    if not files:
+        raise InputError(f"{path}: error: no {ANNOTATION}/rw_N.jsonl files (not a CAPP-130 folder)")
+    for file in files:
+        try:
+            content, _ = read_text(file)
+        except InputError as err:
+            export.errors.append(str(err))
+            continue
+        sentences: List[str] = []
+        spans: List[Span] = []
+        offset = 0
+        for lineno, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                export.problems.append(Problem(str(file), lineno, err.colno, "error", "bad-record",
+                                               f"bad JSONL line: {err.msg}"))
+                export.bad += 1
+                continue
+            text = record.get("text") if isinstance(record, dict) else None
+            labels = record.get("label") or [] if isinstance(record, dict) else []
+            if not isinstance(text, str) or not isinstance(labels, list):
+                export.problems.append(Problem(str(file), lineno, 1, "error", "bad-record",
+                                               'needs a "text" (string) and a "label" list'))
+                export.bad += 1
+                continue
+            # a sentence is one line of the policy: a line break inside it would cut it in two
+            text = text.replace("\r", " ").replace("\n", " ")
+            export.read += len(labels)
+            seen = set()
+            for label in labels:
+                if isinstance(label, str) and label in seen:
+                    export.dropped["duplicate"] += 1
+                    continue
+                seen.add(label if isinstance(label, str) else None)
+                topic = TOPIC_OF_CHINESE.get(label) if isinstance(label, str) else None
+                if topic is None or topic not in scheme.labels:
+                    shown = label if isinstance(label, str) and len(label) <= 20 else f"{str(label)[:20]}…"
+                    export.problems.append(Problem(str(file), lineno, 1, "warning", "stray-label",
+                                                   f"label {shown!r} is not a CAPP-130 label; left out"))
+                    export.dropped["not a CAPP-130 label"] += 1
+                elif text.strip():
+                    spans.append(Span(offset, offset + len(text), topic))
+            sentences.append(text)
+            offset += len(text) + 1
+        export.documents.append(Document(file.stem, "\n".join(sentences), sorted(spans),
+                                          source=str(file), where=str(file)))
+    return export

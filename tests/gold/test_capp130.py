@@ -1,0 +1,81 @@
+"""CAPP-130 as gold: its policies' sentences and their 13 labels, read, checked and built into
+a corpus of sentence spans split by policy; and the sentence suggester the topics model uses."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spacy.tokens import DocBin
+from spacy.vocab import Vocab
+
+from pipeline.cli import main
+from pipeline.components.sentences import sentence_spans
+from pipeline.formats.registry import format_of, read
+from pipeline.gold.docs import blank_pipeline
+from pipeline.schema import TOPICS, TOPICS_KEY, get_scheme
+
+
+def write_capp(root: Path, policies) -> Path:
+    (root / "Annotation").mkdir(parents=True)
+    for n, sentences in enumerate(policies, start=1):
+        lines = [line if isinstance(line, str) else json.dumps(
+            {"task": f"rw_{n}.jsonl", "id": k, "text": line[0], "label": line[1], "rewrite": []},
+            ensure_ascii=False) for k, line in enumerate(sentences)]
+        (root / "Annotation" / f"rw_{n}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def test_the_labels_are_the_data_files_thirteen_in_the_datasets_order():
+    assert TOPICS == ["COLLECTION", "PERMISSION", "SHARING", "USE", "RETENTION", "SECURITY", "SPECIAL_AUDIENCE",
+                      "CONTROL", "CONTACT", "POLICY_CHANGE", "CESSATION", "IMPORTANT", "RISK"]
+
+
+def test_a_policy_is_its_sentences_and_a_stray_label_is_a_located_warning(tmp_path: Path):
+    folder = write_capp(tmp_path / "capp", [[
+        ("隐私政策", []),
+        ("我们收集您的手机号码。", ["数据收集", "摘要"]),
+        ("第三方可能获取您的位置。", ["共享、委托、转让、公开（披露）", "潜在风险", "我们收集您的手机号码。", ["x"]]),
+        "{not json",
+        ("联系我们：privacy@example.com", ["联系方式", "联系方式"]),
+    ]])
+    assert format_of(folder).name == "capp130"
+    export = read(folder, get_scheme("topics"))
+    (policy,) = export.documents
+    assert policy.id == "rw_1"
+    assert policy.text == "隐私政策\n我们收集您的手机号码。\n第三方可能获取您的位置。\n联系我们：privacy@example.com"
+    assert [(policy.text[s.start:s.end], s.label) for s in policy.spans] == [
+        ("我们收集您的手机号码。", "COLLECTION"), ("我们收集您的手机号码。", "IMPORTANT"),
+        ("第三方可能获取您的位置。", "RISK"), ("第三方可能获取您的位置。", "SHARING"),
+        ("联系我们：privacy@example.com", "CONTACT")]
+    shown = [str(p) for p in export.problems]
+    assert any(":3:1: warning: stray-label:" in line for line in shown)
+    assert any(":4:" in line and "error: bad-record" in line for line in shown)
+    assert export.dropped == {"not a CAPP-130 label": 2, "duplicate": 1}
+
+
+def test_the_shared_copy_reads_whole(capp_dir: Path):
+    export = read(capp_dir, get_scheme("topics"))
+    assert len(export.documents) == 110 and sum(len(d.text.splitlines()) for d in export.documents) == 33624
+    assert not export.bad and export.dropped["not a CAPP-130 label"] > 50
+    assert {s.label for d in export.documents for s in d.spans} == set(TOPICS)
+
+
+def test_corpus_keeps_every_sentence_split_by_policy_in_the_topics_group(tmp_path: Path, capsys):
+    policies = [[(f"第{n}份政策的第{k}句，我们收集您的信息。", ["数据收集"] if k % 2 else []) for k in range(6)]
+                for n in range(10)]
+    folder = write_capp(tmp_path / "capp", policies)
+    assert main(["corpus", str(folder), "--out", str(tmp_path / "out"), "--dev", "0.2", "--test", "0.2"]) == 0
+    docs = {name: list(DocBin().from_disk(tmp_path / "out" / f"{name}.spacy").get_docs(Vocab()))
+            for name in ("train", "dev", "test")}
+    assert sum(map(len, docs.values())) == 60  # the sentences without a label too: negatives
+    policies_of = {name: {d.user_data["doc_id"] for d in split} for name, split in docs.items()}
+    assert [len(p) for p in policies_of.values()] == [6, 2, 2]
+    assert not (policies_of["train"] & policies_of["test"])
+    spans = [(s.text, s.label_) for split in docs.values() for d in split for s in d.spans[TOPICS_KEY]]
+    assert len(spans) == 30 and {label for _, label in spans} == {"COLLECTION"}
+    assert "COLLECTION 30" in capsys.readouterr().out
+
+
+def test_each_sentence_is_one_candidate():
+    doc = blank_pipeline().make_doc("我们收集信息。 您可以删除！\n联系我们")
+    assert [doc[a:b].text for a, b in sentence_spans(doc)] == ["我们收集信息。", "您可以删除！", "联系我们"]
