@@ -26,7 +26,9 @@ class Document:
 
     `scores` are a model's, per span (None for gold). `report`, from a pipeline with a
     report group (pipeline/components/decoder.py), is the spans the report reads in place of
-    `spans`: the model's at the report's threshold, grown by the lexicon and lists. `source` is the input it was read from
+    `spans`: the model's at the report's threshold, grown by the lexicon and lists. `topics`,
+    from a pipeline with a sentence classifier, are its sentences' labels (CAPP-130's) and
+    their scores, each a span over its sentence. `source` is the input it was read from
     (a file, a shard, `-`) and names what is written for it; `where` locates its record in
     that input for messages (`FILE:LINE:COL`, `FILE: row N (id X)`); `line`, for a paragraph
     of a larger document, is the line of document `id` where it starts (`paragraph_id`).
@@ -40,6 +42,7 @@ class Document:
     where: str = ""
     line: Optional[int] = None
     report: Optional[List[Span]] = None
+    topics: Optional[Dict[Span, float]] = None
 
     @property
     def record_id(self) -> str:

@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanCategorizer
 
 from ..problems import InputError
+from ..schema import TOPICS_KEY
 
 
 def load_pipeline(model: str, threshold: Optional[float] = None,
@@ -89,9 +90,16 @@ def report_key(nlp: Language) -> Optional[str]:
     return None
 
 
+def topics_key(nlp: Language) -> Optional[str]:
+    """The span group of the sentence topics, if the pipeline has a classifier of them."""
+    return TOPICS_KEY if any(isinstance(pipe, SpanCategorizer) and pipe.key == TOPICS_KEY
+                             for _, pipe in nlp.pipeline) else None
+
+
 def span_categorizer(nlp: Language) -> SpanCategorizer:
+    """The span tagger (not the sentence topics' categorizer)."""
     for _, pipe in nlp.pipeline:
-        if isinstance(pipe, SpanCategorizer):
+        if isinstance(pipe, SpanCategorizer) and pipe.key != TOPICS_KEY:
             return pipe
     raise InputError(f"{nlp.meta.get('name', 'pipeline')}: error: no span categorizer among "
                      f"its components ({', '.join(nlp.pipe_names) or 'none'})")

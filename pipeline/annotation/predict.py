@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 from ..components.suggester import SENTENCE_ENDS
 from ..problems import InputError
 from ..records import Document, Span
-from .load import report_key, span_categorizer
+from .load import report_key, span_categorizer, topics_key
 
 # Peak memory follows the characters in a batch, not the paragraphs: with spaCy's
 # mean_max reducer about 90 KB a character (every candidate span's token vectors), so
@@ -49,11 +49,11 @@ def pieces(text: str, max_chars: int = MAX_CHARS) -> Iterator[Tuple[int, str]]:
 
 
 # A span found in one piece: (start, end, label, score) in piece offsets; a piece's spans,
-# and its report spans (unscored) where the pipeline makes them.
+# its report spans (unscored) and its sentences' topics, where the pipeline makes them.
 Found = Tuple[int, int, str, float]
-Piece = Tuple[List[Found], Optional[List[Found]]]
-# The span groups read: the model's spans, and the report's (None: the pipeline has none).
-Keys = Tuple[str, Optional[str]]
+Piece = Tuple[List[Found], Optional[List[Found]], Optional[List[Found]]]
+# The span groups read: the model's spans, the report's and the topics (None: not made).
+Keys = Tuple[str, Optional[str], Optional[str]]
 
 
 def annotate(nlp: Language, docs: Iterable[Document], *, batch_size: int = BATCH_SIZE,
@@ -61,18 +61,20 @@ def annotate(nlp: Language, docs: Iterable[Document], *, batch_size: int = BATCH
     """The documents in order, each with the pipeline's spans and their scores, and the
     report's spans where the pipeline makes them, as `nlp(piece).spans` has them; `progress`
     is called with the characters of each piece."""
-    keys = (span_categorizer(nlp).key, report_key(nlp))
+    keys = (span_categorizer(nlp).key, report_key(nlp), topics_key(nlp))
     # Each piece's place, in the order the pieces are predicted.
     places: deque = deque()
     open_docs: Dict[int, Document] = {}
     found: Dict[int, Dict[Span, float]] = {}
     reported: Dict[int, Optional[Set[Span]]] = {}
+    topics: Dict[int, Optional[Dict[Span, float]]] = {}
 
     def texts() -> Iterator[str]:
         for index, doc in enumerate(docs):
             open_docs[index] = doc
             found[index] = {}
             reported[index] = None if keys[1] is None else set()
+            topics[index] = None if keys[2] is None else {}
             for offset, piece in pieces(doc.text):
                 places.append((index, offset, len(piece)))
                 yield piece
@@ -80,14 +82,14 @@ def annotate(nlp: Language, docs: Iterable[Document], *, batch_size: int = BATCH
     def finished(before: Optional[int]) -> Iterator[Document]:
         while open_docs and (before is None or next(iter(open_docs)) < before):
             index = next(iter(open_docs))
-            yield _settle(open_docs.pop(index), found.pop(index), reported.pop(index))
+            yield _settle(open_docs.pop(index), found.pop(index), reported.pop(index), topics.pop(index))
 
     grouped = batches(texts(), batch_size)
     if n_process == 1:
         predicted = (piece for batch in grouped for piece in _predict_one_core(nlp, keys, batch))
     else:
         predicted = _predict_in_pool(nlp, keys, grouped, n_process)
-    for spans, report in predicted:
+    for spans, report, labelled in predicted:
         index, offset, length = places.popleft()
         yield from finished(index)
         best = found[index]
@@ -96,6 +98,9 @@ def annotate(nlp: Language, docs: Iterable[Document], *, batch_size: int = BATCH
             best[place] = max(score, best.get(place, 0.0))
         if report is not None:
             reported[index].update(Span(offset + start, offset + end, label) for start, end, label, _ in report)
+        if labelled is not None:
+            topics[index].update((Span(offset + start, offset + end, label), score)
+                                 for start, end, label, score in labelled)
         if progress:
             progress(length)
     yield from finished(None)
@@ -119,17 +124,26 @@ def _predict(nlp: Language, keys: Keys, batch: List[str]) -> List[Piece]:
     """The spans of each text of one batch, with their scores, and its report spans."""
     result = []
     for doc in nlp.pipe(batch, batch_size=len(batch)):
-        group = doc.spans.get(keys[0])
-        spans: List[Found] = []
-        if group:
-            # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
-            for span, score in zip(group, numpy.ravel(group.attrs["scores"])):
-                spans.append((span.start_char, span.end_char, span.label_, float(score)))
-        report = None
+        report = topics = None
         if keys[1] is not None:
             report = [(s.start_char, s.end_char, s.label_, 0.0) for s in doc.spans.get(keys[1], [])]
-        result.append((spans, report))
+        if keys[2] is not None:
+            topics = _scored(doc, keys[2])
+        result.append((_scored(doc, keys[0]), report, topics))
     return result
+
+
+def _scored(doc, key: str) -> List[Found]:
+    group = doc.spans.get(key)
+    if not group:
+        return []
+    scores = group.attrs.get("scores")
+    if scores is None:
+        return [(s.start_char, s.end_char, s.label_, 1.0) for s in group]
+    # one score per span: spaCy keeps them as an (n, 1) array with max_positive = 1, (n,)
+    # for several labels a span
+    return [(span.start_char, span.end_char, span.label_, float(score))
+            for span, score in zip(group, numpy.ravel(scores))]
 
 
 # Our own pool rather than nlp.pipe(n_process=): spaCy sends every Doc back as bytes, and
@@ -177,5 +191,7 @@ def _predict_in_pool(nlp: Language, keys: Keys, grouped: Iterable[List[str]],
             yield from pending.popleft().get()
 
 
-def _settle(doc: Document, best: Dict[Span, float], report: Optional[Set[Span]]) -> Document:
-    return replace(doc, spans=sorted(best), scores=best, report=None if report is None else sorted(report))
+def _settle(doc: Document, best: Dict[Span, float], report: Optional[Set[Span]],
+            topics: Optional[Dict[Span, float]]) -> Document:
+    return replace(doc, spans=sorted(best), scores=best, report=None if report is None else sorted(report),
+                   topics=topics)

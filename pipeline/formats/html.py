@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from typing import Collection, Iterable, List, Optional, Sequence, Union
 
 from ..records import Document, Span
-from ..schema import LABELS, MEANINGS
+from ..schema import LABELS, MEANINGS, TOPICS
 
 # Elements whose content is never shown on the page.
 _HIDDEN = frozenset({"script", "style", "template", "title"})
@@ -122,6 +122,11 @@ mark.span { color: inherit; background: color-mix(in srgb, var(--c) 14%, transpa
 mark.span[data-label]::before { content: attr(data-label); font-size: .6em; margin-right: .2em;
   vertical-align: .35em; line-height: 1.2; }
 mark.span.diff { outline: 2px dashed var(--c); outline-offset: 1px; }
+.text.topics { position: relative; padding-left: 11rem; }
+.topic { position: absolute; left: 0; width: 10.5rem; white-space: normal; line-height: 1.3;
+  font-size: .7em; color: #555; }
+.topic::before { content: attr(data-topics); }
+.topic.risk::before { content: "\26A0  " attr(data-topics); color: #b91c1c; font-weight: 600; }
 """
 
 
@@ -142,12 +147,30 @@ PAGE_TAIL = "</body>\n</html>\n"
 
 
 def write(result: Document) -> str:
-    """One document's section: its id, a legend of any label outside the schema, its marked text."""
+    """One document's section: its id, a legend of any label outside the schema, its marked
+    text, and the topics of each sentence in the margin (a risky one in red)."""
     extra = sorted({span.label for span in result.spans} - set(LABELS))
-    marked, depth = _render(_tree(result), result)
+    notes = _topic_notes(result)
+    marked, depth = _render(_tree(result, notes), result)
+    kind = "text topics" if notes else "text"
     return (f'<section class="doc">\n<h2>{html.escape(result.record_id)}</h2>\n'
             f"{_legend(extra) if extra else ''}"
-            f'<div class="text" style="--depth:{depth}">{marked}</div>\n</section>\n')
+            f'<div class="{kind}" style="--depth:{depth}">{marked}</div>\n</section>\n')
+
+
+def _topic_notes(result: Document) -> dict:
+    """Offset of each sentence with topics -> its note: an empty element whose topics are
+    generated content, so the text still reads exactly as written."""
+    by_sentence: dict = {}
+    for span in sorted(result.topics or {}):
+        by_sentence.setdefault(span.start, []).append(span.label)
+    notes = {}
+    for start, labels in by_sentence.items():
+        ordered = [t for t in TOPICS if t in labels] + sorted(set(labels) - set(TOPICS))
+        risk = " risk" if "RISK" in ordered else ""
+        shown = html.escape(" · ".join(ordered))
+        notes[start] = f'<span class="topic{risk}" data-topics="{shown}" title="{shown}"></span>'
+    return notes
 
 
 def marked(text: str, spans: Sequence[Span], emphasis: Collection[int] = ()) -> tuple[str, int]:
@@ -169,15 +192,24 @@ class _Mark:
 
     span: Optional[int]  # index in the result's spans; None for the root
     first: bool  # the fragment that shows the label
-    children: List[Union[str, "_Mark"]] = field(default_factory=list)
+    children: List[Union[str, "_Mark", "_Note"]] = field(default_factory=list)
 
 
-def _tree(result: Document) -> _Mark:
+@dataclass
+class _Note:
+    """Markup that holds no text of the document (a sentence's topics)."""
+
+    markup: str
+
+
+def _tree(result: Document, notes: Optional[dict] = None) -> _Mark:
     # Walk the cut points with a stack of open elements. A span that ends below the top of
     # the stack closes the elements above it, and those still running reopen as fragments.
-    spans, text = result.spans, result.text
+    # A note (markup) goes in where its offset is, before the spans that start there.
+    spans, text, notes = result.spans, result.text, notes or {}
     order = sorted(range(len(spans)), key=lambda i: (spans[i].start, -spans[i].end))
-    cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans}
+                  | {at for at in notes if at < len(text)})
     root = _Mark(None, False)
     stack, todo = [root], iter(order)
     nxt = next(todo, None)
@@ -188,6 +220,8 @@ def _tree(result: Document) -> _Mark:
             del stack[ending[0]:]
             for mark in running:
                 stack.append(_open(stack[-1], mark.span, False))
+        if here in notes:
+            stack[-1].children.append(_Note(notes[here]))
         while nxt is not None and spans[nxt].start == here:
             stack.append(_open(stack[-1], nxt, True))
             nxt = next(todo, None)
@@ -208,6 +242,8 @@ def _render(mark: _Mark, result: Document, emphasis: frozenset = frozenset()) ->
         if isinstance(child, str):
             # A CR as a reference survives the parser, which turns a literal "\r\n" into "\n".
             parts.append(html.escape(child, quote=False).replace("\r", "&#13;"))
+        elif isinstance(child, _Note):
+            parts.append(child.markup)
         else:
             markup, below = _render(child, result, emphasis)
             parts.append(markup)

@@ -1,5 +1,6 @@
 """JSONL, one document a line: `{"id", "text"}` to annotate, `{"id", "text", "spans"}` written,
-with `"report"` (the spans the report reads, unscored) from a pipeline that makes them."""
+with `"report"` (the spans the report reads, unscored) and `"topics"` (each sentence's
+CAPP-130 labels, scored) from a pipeline that makes them."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..records import Document, Span
-from ..schema import LabelScheme
+from ..schema import LabelScheme, get_scheme
 from .tasks import Export, Offsets, Where, jsonl_records, take_span
 
 
@@ -27,11 +28,21 @@ def report_records(doc: Document) -> Optional[List[dict]]:
             for s in doc.report]
 
 
+def topic_records(doc: Document) -> Optional[List[dict]]:
+    """Each sentence's labels as written, {start, end, label, score}; None where there are none."""
+    if doc.topics is None:
+        return None
+    return [{"start": s.start, "end": s.end, "label": s.label, "score": round(score, 4)}
+            for s, score in sorted(doc.topics.items())]
+
+
 def record(doc: Document) -> dict:
-    """The `{"id", "text", "spans"}` record of a document (and `"report"`)."""
+    """The `{"id", "text", "spans"}` record of a document (and `"report"`, `"topics"`)."""
     out = {"id": doc.record_id, "text": doc.text, "spans": span_records(doc)}
     if doc.report is not None:
         out["report"] = report_records(doc)
+    if doc.topics is not None:
+        out["topics"] = topic_records(doc)
     return out
 
 
@@ -82,21 +93,23 @@ def document(export: Export, where: Where, record: dict, scheme: LabelScheme) ->
     record without an id or text is one, and None.
     """
     doc_id, text, items = record.get("id"), record.get("text"), record.get("spans") or []
-    report = record.get("report")
-    if not isinstance(items, list) or not isinstance(report, (list, type(None))):
-        export.error(where, "bad-record", "spans and report must be lists", "unreadable record", n=0)
+    report, topics = record.get("report"), record.get("topics")
+    if not isinstance(items, list) or not all(isinstance(x, (list, type(None))) for x in (report, topics)):
+        export.error(where, "bad-record", "spans, report and topics must be lists", "unreadable record", n=0)
         return None
-    export.read += len(items) + len(report or [])
+    export.read += len(items) + len(report or []) + len(topics or [])
     if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not isinstance(text, str):
         export.error(where, "bad-record", 'needs an "id" (string or number) and a "text" (string)',
-                     "unreadable record", len(items) + len(report or []))
+                     "unreadable record", len(items) + len(report or []) + len(topics or []))
         return None
     where = replace(where, name=f"{where.name}{doc_id}: ")
     offsets = Offsets(text)
     best, scored = _spans(export, where, text, offsets, items, "spans", scheme)
     reported = None if report is None else sorted(_spans(export, where, text, offsets, report, "report", scheme)[0])
+    labelled = None if topics is None else _spans(export, where, text, offsets, topics, "topics",
+                                                  get_scheme("topics"))[0]
     return Document(str(doc_id), text, sorted(best), best if scored else None,
-                    source=where.path, where=where.at, report=reported)
+                    source=where.path, where=where.at, report=reported, topics=labelled)
 
 
 def _spans(export: Export, where: Where, text: str, offsets: Offsets, items: list, key: str,

@@ -1,6 +1,7 @@
 """Parquet: documents to annotate from `id` and `text` columns, and annotated shards of one row
 per document: `id`, `text`, `spans` (a list of {start, end, label, score, text}), `report`
-(the spans the report reads, where the pipeline makes them; else null) and `model` ({name, version}), which pandas, DuckDB and `datasets.load_dataset("parquet")` read as is."""
+(the spans the report reads, where the pipeline makes them; else null), `topics` (each
+sentence's CAPP-130 labels, scored; else null) and `model` ({name, version}), which pandas, DuckDB and `datasets.load_dataset("parquet")` read as is."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,13 +13,13 @@ import pyarrow.parquet as pq
 from ..problems import InputError
 from ..records import Document
 from ..schema import LabelScheme
-from .jsonl import report_records, span_records
+from .jsonl import report_records, span_records, topic_records
 from .tasks import Export, Where
 
 SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("label", pa.string()),
                   ("score", pa.float64()), ("text", pa.string())])
 SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string()), ("spans", pa.list_(SPAN)),
-                    ("report", pa.list_(SPAN)),
+                    ("report", pa.list_(SPAN)), ("topics", pa.list_(SPAN)),
                     ("model", pa.struct([("name", pa.string()), ("version", pa.string())]))])
 # Row groups of a few hundred policies: a reader's memory follows one group, and a shard
 # is written without holding its partition's results.
@@ -55,7 +56,7 @@ def read(path: Path, scheme: LabelScheme) -> Export:
     export = Export()
     parquet = _open(path, ("id", "text", "spans"), "an annotated Parquet shard")
     # shards written before the report's column have none
-    columns = ["id", "text", "spans"] + (["report"] if "report" in parquet.schema_arrow.names else [])
+    columns = ["id", "text", "spans"] + [c for c in ("report", "topics") if c in parquet.schema_arrow.names]
     for first, table in _row_groups(parquet, path, columns, export.errors.append):
         for row, record in enumerate(table.to_pylist(), start=first):
             found = document(export, Where(str(path), row, name=f"row {row}: "), record, scheme)
@@ -93,7 +94,8 @@ def write(path: Path, results: Iterable[Document], model: Dict[str, str]) -> Non
         groups = 0
         for result in results:
             rows.append({"id": result.record_id, "text": result.text,
-                         "spans": span_records(result), "report": report_records(result), "model": model})
+                         "spans": span_records(result), "report": report_records(result),
+                         "topics": topic_records(result), "model": model})
             if len(rows) == ROWS_PER_GROUP:
                 writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
                 rows, groups = [], groups + 1

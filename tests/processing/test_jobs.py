@@ -140,7 +140,7 @@ def test_parquet_shards_hold_what_the_plain_engine_finds(tiny_model, tmp_path, c
     # Readable as is by pandas, HF datasets and DuckDB.
     files = sorted(glob.glob(str(out / "part-*.parquet")))
     frame = pandas.concat([pandas.read_parquet(f) for f in files], ignore_index=True)
-    assert list(frame.columns) == ["id", "text", "spans", "report", "model"] and len(frame) == len(written)
+    assert list(frame.columns) == ["id", "text", "spans", "report", "topics", "model"] and len(frame) == len(written)
     assert frame["model"][0] == {"name": "pipeline", "version": manifest["model"]["version"]}
     loaded = datasets.load_dataset("parquet", data_files=files, split="train",
                                    cache_dir=str(tmp_path / "hf-cache"))

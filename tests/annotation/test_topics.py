@@ -1,0 +1,96 @@
+"""The sentence topics in the pipeline: configs/pipeline.cfg assembles the span tagger and the
+topics model with `spacy assemble`; annotate writes each sentence's labels in JSONL and
+Parquet and shows them in the HTML margin; brackets stay as they were."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.formats.html import visible_text
+from pipeline.schema import TOPICS
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def topics_model(tmp_path_factory) -> Path:
+    """A smoke-trained topics model: plain `spacy train configs/topics.cfg` on a CAPP-130-like corpus."""
+    from tests.gold.test_capp130 import write_capp
+
+    root = tmp_path_factory.mktemp("topics")
+    sentences = [("我们会收集您的手机号码和设备信息。", ["数据收集", "摘要"]),
+                 ("我们可能与第三方共享您的位置信息。", ["共享、委托、转让、公开（披露）", "潜在风险"]),
+                 ("您可以访问、更正或删除您的个人信息。", ["数据、权限管理"]),
+                 ("本政策自发布之日起生效。", [])]
+    write_capp(root / "capp", [sentences * 3 for _ in range(6)])
+    assert main(["corpus", str(root / "capp"), "--out", str(root / "corpus"), "--dev", "0.2"]) == 0
+    result = subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "topics.cfg"),
+                             "--output", str(root / "model"), "--paths.train", str(root / "corpus" / "train.spacy"),
+                             "--paths.dev", str(root / "corpus" / "dev.spacy"), "--training.max_steps", "60",
+                             "--training.eval_frequency", "20"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "model" / "model-last"
+
+
+@pytest.fixture(scope="module")
+def assembled(tiny_model: Path, topics_model: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("assembled") / "pipeline"
+    # exactly the command the workflow runs
+    result = subprocess.run([sys.executable, "-m", "spacy", "assemble", "configs/pipeline.cfg", str(out),
+                             "--paths.spancat", str(tiny_model), "--paths.topics", str(topics_model)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+TEXT = "我们会收集您的手机号码和设备信息。我们可能与第三方共享您的位置信息。\n您可以访问、更正或删除您的个人信息。"
+
+
+def test_one_load_tags_spans_and_labels_sentences(assembled: Path, tiny_model: Path):
+    import spacy
+
+    nlp = spacy.load(assembled)
+    assert nlp.pipe_names == ["tok2vec", "spancat", "decoder", "report_spans", "topics"]
+    doc = nlp(TEXT)
+    sentences = {(s.start_char, s.end_char) for s in doc.spans["topics"]}
+    assert sentences <= {(0, 17), (17, 34), (35, 53)} and sentences
+    assert {s.label_ for s in doc.spans["topics"]} <= set(TOPICS)
+    # the span tagger's spans are those of the pipeline it came from
+    alone = spacy.load(tiny_model)(TEXT)
+    assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]] == \
+        [(s.start_char, s.end_char, s.label_) for s in alone.spans["sc"]]
+
+
+def test_annotate_writes_topics_in_jsonl_parquet_and_the_html_margin(assembled: Path, tmp_path: Path):
+    source = tmp_path / "policy.jsonl"
+    source.write_text(json.dumps({"id": "p", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
+    for fmt in ("jsonl", "html", "brackets"):
+        assert main(["annotate", str(assembled), str(source), "--format", fmt, "--out", str(tmp_path / fmt),
+                     "--quiet"]) == 0
+    record = json.loads((tmp_path / "jsonl" / "policy.jsonl").read_text(encoding="utf-8"))
+    topics = record["topics"]
+    assert topics and all(set(t) == {"start", "end", "label", "score"} and t["label"] in TOPICS and
+                          0.5 <= t["score"] <= 1 and TEXT[t["start"]:t["end"]].strip() for t in topics)
+    page = (tmp_path / "html" / "policy.html").read_text(encoding="utf-8")
+    assert page.count('class="topic') >= len({t["start"] for t in topics})
+    # the notes are generated content: the page's text is the policy's (the reader here
+    # collapses the line breaks a pre-wrap block shows)
+    body = page[page.index('<div class="text'):]
+    assert "".join(visible_text(body[:body.index("</div>") + 6]).split()) == "".join(TEXT.split())
+    assert (tmp_path / "brackets" / "policy.txt").read_text(encoding="utf-8").count("\n") <= 2
+
+    # read back: the topics are checked like spans, and kept
+    from pipeline.formats.registry import read
+    from pipeline.schema import get_scheme
+
+    (doc,) = read(tmp_path / "jsonl" / "policy.jsonl", get_scheme("project")).documents
+    assert len(doc.topics) == len(topics)
+    bad = dict(record, topics=[{"start": 0, "end": 3, "label": "NOPE", "score": 0.9}])
+    (tmp_path / "bad.jsonl").write_text(json.dumps(bad, ensure_ascii=False) + "\n", encoding="utf-8")
+    export = read(tmp_path / "bad.jsonl", get_scheme("project"))
+    assert any("topics[0]" in str(p) for p in export.problems) and export.documents[0].topics == {}
