@@ -46,6 +46,8 @@ def load_pipeline(model: str, threshold: Optional[float] = None,
     except Exception as err:  # spaCy raises many kinds here; each is one line to the user
         reason = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
         raise InputError(f"{model}: error: cannot load the pipeline: {reason}") from None
+    if floor is None and not added:
+        return nlp  # a pipeline of the sentence topics alone has no span tagger
     spancat = span_categorizer(nlp)
     if floor is not None:
         # A trained span categorizer's own cfg (saved beside its weights) wins over config.cfg

@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if args.cut_at:
         decoding["cut_at"] = args.cut_at
     nlp = load_pipeline(args.model, decoding=decoding)
+    topics = _topics_gold(nlp, args.gold)
+    if topics is not None:
+        return _report_topics(nlp, topics, args)
     key, model_labels = spans_component(nlp)
     gathered = gather(args.gold, args.format, args.labels)
     for error in gathered.errors:
@@ -68,12 +71,39 @@ def run(args: argparse.Namespace) -> int:
     edge_words = varying_edge_words(nlp, args.trim_edges, labels) if args.trim_edges else None
     report = evaluate(nlp, gathered.units, labels, args.all_units, edge_words)
     print(format_report(report, args.markdown))
-    if args.output:
-        try:
-            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-        except OSError as err:
-            print(f"{args.output}: error: cannot write ({err.strerror})", file=sys.stderr)
-            return 1
+    if not _write(report, args.output):
+        return 1
     return 1 if gathered.failed else 0
+
+
+def _topics_gold(nlp, sources):
+    """The gold docs of `.spacy` sources that hold sentence topics, for a pipeline that labels
+    them; None where the sources are gold spans (every other source)."""
+    from ..annotation.load import topics_key
+    from ..formats.docbin import read_docbin
+    from ..measure.topics import has_topics
+
+    if topics_key(nlp) is None or not all(str(s).endswith(".spacy") for s in sources):
+        return None
+    docs = [doc for source in sources for doc in read_docbin(source, nlp.vocab)]
+    return docs if has_topics(docs) else None
+
+
+def _report_topics(nlp, docs, args: argparse.Namespace) -> int:
+    from ..measure.topics import evaluate_topics, format_topics
+
+    report = evaluate_topics(nlp, docs)
+    print("\n".join(format_topics(report)))
+    return 0 if _write(report, args.output) else 1
+
+
+def _write(report: dict, output) -> bool:
+    if not output:
+        return True
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as err:
+        print(f"{output}: error: cannot write ({err.strerror})", file=sys.stderr)
+        return False
+    return True
