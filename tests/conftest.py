@@ -7,7 +7,7 @@ import struct
 import subprocess
 import zlib
 from pathlib import Path
-from typing import List, Tuple
+from typing import Callable, List, Tuple
 
 import pytest
 
@@ -15,26 +15,27 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="session")
-def capp_dir() -> Path:
-    """CAPP-130 beside this checkout (never part of it), or where PRIVSPAN_CAPP130 points."""
-    from pipeline.formats.capp130 import is_capp130
-
-    path = Path(os.environ.get("PRIVSPAN_CAPP130") or ROOT.parent / "shared" / "capp130")
-    if not is_capp130(path):
-        pytest.skip(f"CAPP-130 not found at {path} (set PRIVSPAN_CAPP130 to its folder)")
+def _shared(name: str, variable: str, found: Callable[[Path], bool]) -> Path:
+    """A dataset beside this checkout (never part of it), or where `variable` points; the
+    test skips without it."""
+    path = Path(os.environ.get(variable) or ROOT.parent / "shared" / name)
+    if not found(path):
+        pytest.skip(f"{name} not found at {path} (set {variable} to its folder)")
     return path
 
 
 @pytest.fixture(scope="session")
 def ca4p_dir() -> Path:
-    """The pool beside this checkout (never part of it), or where PRIVSPAN_CA4P points."""
     from pipeline.formats.ca4p import is_ca4p_folder
 
-    path = Path(os.environ.get("PRIVSPAN_CA4P") or ROOT.parent / "shared" / "ca4p483")
-    if not is_ca4p_folder(path):
-        pytest.skip(f"CA4P-483 pool not found at {path} (set PRIVSPAN_CA4P to its folder)")
-    return path
+    return _shared("ca4p483", "PRIVSPAN_CA4P", is_ca4p_folder)
+
+
+@pytest.fixture(scope="session")
+def capp_dir() -> Path:
+    from pipeline.formats.capp130 import is_capp130
+
+    return _shared("capp130", "PRIVSPAN_CAPP130", is_capp130)
 
 
 SEED = ROOT / "corpus" / "seed_kuaishou.txt"
