@@ -37,9 +37,32 @@ def evaluate_topics(nlp: Language, gold: Sequence[Doc], labels: Sequence[str] = 
     per_label = {label: _prf(c) for label, c in counts.items()}
     pooled = sum(counts.values(), Counter())
     scored = [row["f"] for label, row in per_label.items() if counts[label]["gold"]]
-    return {"sentences": len(gold), "micro": _prf(pooled),
-            "macro": {"f": sum(scored) / len(scored) if scored else 0.0, "labels": len(scored)},
-            "per_label": per_label}
+    topics = [label for label in labels if label not in BINARY]
+    topic_f = [per_label[label]["f"] for label in topics if counts[label]["gold"]]
+    report = {"sentences": len(gold), "micro": _prf(pooled),
+              "macro": {"f": sum(scored) / len(scored) if scored else 0.0, "labels": len(scored)},
+              # as CAPP-130's authors report them: the topics' micro and macro F, and for
+              # IMPORTANT and RISK, each a yes/no of every sentence, its accuracy (their
+              # "micro") and the mean F of yes and no (their "macro")
+              "topics": {"micro": _prf(sum((counts[label] for label in topics), Counter()))["f"],
+                         "macro": sum(topic_f) / len(topic_f) if topic_f else 0.0},
+              "per_label": per_label}
+    for label in BINARY:
+        if label in counts:
+            report[label.lower()] = _binary(counts[label], len(gold))
+    return report
+
+
+# the labels that say yes or no of every sentence, beside its topics
+BINARY = ("IMPORTANT", "RISK")
+
+
+def _binary(c: Counter, sentences: int) -> dict:
+    tp, fp, fn = c["correct"], c["pred"] - c["correct"], c["gold"] - c["correct"]
+    tn = sentences - tp - fp - fn
+    yes = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    no = 2 * tn / (2 * tn + fp + fn) if tn + fp + fn else 0.0
+    return {"f": yes, "accuracy": (tp + tn) / sentences if sentences else 0.0, "macro": (yes + no) / 2}
 
 
 def _prf(c: Counter) -> dict:
@@ -53,6 +76,10 @@ def format_topics(report: dict) -> List[str]:
     lines = [f"{report['sentences']} sentences; micro P {report['micro']['p']:.3f} R {report['micro']['r']:.3f} "
              f"F {report['micro']['f']:.3f}; macro F {report['macro']['f']:.3f} over "
              f"{report['macro']['labels']} labels",
+             f"topics: micro F {report['topics']['micro']:.3f}, macro F {report['topics']['macro']:.3f}"
+             + "".join(f"; {label}: F {report[label.lower()]['f']:.3f}, accuracy "
+                       f"{report[label.lower()]['accuracy']:.3f}, macro F {report[label.lower()]['macro']:.3f}"
+                       for label in BINARY if label.lower() in report),
              "| label | P | R | F | gold | pred |", "|---|--:|--:|--:|--:|--:|"]
     for label, row in report["per_label"].items():
         lines.append(f"| {label} | {row['p']:.3f} | {row['r']:.3f} | {row['f']:.3f} | {row['gold']} | {row['pred']} |")

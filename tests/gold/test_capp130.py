@@ -79,3 +79,37 @@ def test_corpus_keeps_every_sentence_split_by_policy_in_the_topics_group(tmp_pat
 def test_each_sentence_is_one_candidate():
     doc = blank_pipeline().make_doc("我们收集信息。 您可以删除！\n联系我们")
     assert [doc[a:b].text for a, b in sentence_spans(doc)] == ["我们收集信息。", "您可以删除！", "联系我们"]
+
+
+def test_topic_scores_count_every_sentence_and_report_yes_no_labels_as_the_authors_do():
+    from spacy.tokens import Span as SpacySpan
+
+    from pipeline.measure.topics import evaluate_topics
+
+    nlp = blank_pipeline()
+
+    def doc(text, labels):
+        d = nlp.make_doc(text)
+        d.spans[TOPICS_KEY] = [SpacySpan(d, 0, len(d), label=label) for label in labels]
+        return d
+
+    texts = ["我们收集信息。", "我们共享信息。", "本政策生效。", "风险自负。"]
+    gold = [doc(texts[0], ["COLLECTION", "IMPORTANT"]), doc(texts[1], ["SHARING"]), doc(texts[2], []),
+            doc(texts[3], ["RISK"])]
+    predicted = {texts[0]: ["COLLECTION"], texts[1]: ["COLLECTION"], texts[2]: ["RISK"], texts[3]: []}
+
+    def labeller(d):
+        d.spans[TOPICS_KEY] = [SpacySpan(d, 0, len(d), label=label) for label in predicted[d.text]]
+        return d
+
+    class Labeller:  # a pipeline whose topics are `predicted`
+        def pipe(self, texts, batch_size=0):
+            return (labeller(nlp.make_doc(text)) for text in texts)
+
+    report = evaluate_topics(Labeller(), gold)
+    assert report["per_label"]["COLLECTION"] == {"p": 0.5, "r": 1.0, "f": 2 / 3, "gold": 1, "pred": 2, "correct": 1}
+    assert report["per_label"]["SHARING"]["f"] == 0.0 and report["micro"]["correct"] == 1
+    # RISK: no true positive, one false positive, one false negative, two true negatives
+    assert report["risk"] == {"f": 0.0, "accuracy": 0.5, "macro": (0.0 + 2 / 3) / 2}
+    # the topics' micro F pools COLLECTION and SHARING only: 1 right of 2 predicted and 2 gold
+    assert report["topics"]["micro"] == 0.5
