@@ -59,11 +59,12 @@ class ReportSpans:
         group = doc.spans.get(self.spans_key)
         if group is None:
             return doc
+        text = doc.text  # Doc.text joins its tokens each time it is asked
         spans = [Span(s.start_char, s.end_char, s.label_) for s in group]
         if self.lexicon:
-            spans += self._lexicon.spans(doc.text, spans)
+            spans += self._lexicon.spans(text, spans)
         if self.lists:
-            spans += grown(doc.text, spans, self.categories)
+            spans += grown(text, spans, self.categories)
         out = []
         for span in sorted(set(spans)):
             # a lexicon entry or a list may end inside one of jieba's words: the span takes it whole

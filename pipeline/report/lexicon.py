@@ -30,16 +30,21 @@ class Lexicon:
 
     def spans(self, text: str, spans: Sequence[Span]) -> List[Span]:
         """DATA spans for the entries found in `text` outside every DATA span there."""
-        if self.pattern is None:
+        actions = [s for s in spans if role(s.label) == "ACTION"]
+        if self.pattern is None or not actions:
             return []
         taken = sorted((s.start, s.end) for s in spans if role(s.label) == "DATA")
         sentences = segments(text, spans)
-        practices = {sentences.sentence(s.start) for s in spans if role(s.label) == "ACTION"}
-        found = []
-        for match in self.pattern.finditer(text):
-            start, end = match.span()
-            if sentences.sentence(start) in practices and not any(a < end and start < b for a, b in taken):
-                found.append(Span(start, end, "DATA"))
+        bounds = sentences.sentences + [len(text)]
+        found: List[Span] = []
+        # only the sentences with an ACTION are searched: a pattern of some 900 entries costs
+        # the pipeline a sixth of its time when it runs over every text (privspan benchmark)
+        for k in sorted({sentences.sentence(s.start) for s in actions}):
+            # no entry holds a sentence end, so none runs across the sentence's bound
+            for match in self.pattern.finditer(text, bounds[k], bounds[k + 1]):
+                start, end = match.span()
+                if not any(a < end and start < b for a, b in taken):
+                    found.append(Span(start, end, "DATA"))
         return found
 
 
@@ -57,7 +62,7 @@ def build_lexicon(gold: Sequence[Document], categories: Categories, min_policies
             own.add(key)
             shown.setdefault(key, text)
         named.update(own)
-    entries = sorted((shown[k] for k, n in named.items() if n >= min_policies), key=len, reverse=True)
+    entries = sorted((shown[k] for k, n in named.items() if n >= min_policies), key=lambda e: (-len(e), e))
     if min_marked > 0 and entries:
         candidates = compiled(entries)
         inside: Counter = Counter()
