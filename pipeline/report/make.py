@@ -12,7 +12,8 @@ from .wording import counted
 if TYPE_CHECKING:
     from .build import Found
 
-OUTPUTS = ("report.json", "data_items.csv", "policies.csv", "report.html")
+OUTPUTS = ("report.json", "data_items.csv", "policies.csv", "report.html", "tables/policies.parquet",
+           "tables/data_items.parquet")
 
 
 @dataclass
@@ -46,6 +47,7 @@ def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> Rep
     from .items import Options
     from .page import render
     from .sources import read_policies
+    from .tables import write_tables
 
     result = ReportResult({})
     policies = read_policies(inputs, result.failures.append, options.labels)
@@ -78,6 +80,7 @@ def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> Rep
     write_items_csv(report, out / "data_items.csv")
     write_policies_csv(report, out / "policies.csv", categories)
     (out / "report.html").write_text(page, encoding="utf-8")
+    write_tables(report, out / "tables", categories)
 
     corpus, cov = report["corpus"], report["corpus"]["coverage"]
     result.lines.append(

@@ -1,0 +1,61 @@
+"""The report's Parquet tables hold what report.json holds, and the DuckDB queries that
+docs/report.md shows run on them and answer what report.json says."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas
+
+from pipeline.cli import main
+
+DOCS = Path(__file__).parents[2] / "docs" / "report.md"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "report_policies.jsonl"
+
+
+def queries() -> list:
+    section = DOCS.read_text(encoding="utf-8").split("## Tables: the report for queries")[1].split("\n## ")[0]
+    return re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
+
+
+def test_the_tables_hold_the_report_and_the_documented_queries_answer_from_it(tmp_path: Path, monkeypatch):
+    out = tmp_path / "report"
+    text = FIXTURE.read_text(encoding="utf-8")
+    # one policy that collects a fingerprint and shares its location with a named receiver
+    extra = "我们收集您的指纹。我们会向合作伙伴共享您的位置信息。"
+    spans = [(extra.index("收集"), 2, "ACTION"), (extra.index("指纹"), 2, "DATA"),
+             (extra.index("合作伙伴"), 4, "ACTOR"), (extra.index("共享"), 2, "ACTION"),
+             (extra.index("位置信息"), 4, "DATA")]
+    record = {"id": "zeta", "text": extra,
+              "spans": [{"start": a, "end": a + n, "label": label} for a, n, label in spans]}
+    source = tmp_path / "policies.jsonl"
+    source.write_text(text + json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["report", str(source), "--out", str(out)]) == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+    items = pandas.read_parquet(out / "tables" / "data_items.parquet")
+    assert len(items) == sum(len(p["data_items"]) for p in report["policies"])
+    assert list(items["item"]) == [e["text"] for p in report["policies"] for e in p["data_items"]]
+    policies = pandas.read_parquet(out / "tables" / "policies.parquet")
+    assert list(policies["policy"]) == [p["id"] for p in report["policies"]]
+    assert list(policies["items"]) == [len(p["data_items"]) for p in report["policies"]]
+
+    def rows(where):
+        return [(p["id"], e) for p in report["policies"] for e in p["data_items"] if where(e)]
+
+    monkeypatch.chdir(out)
+    biometric, location, receivers = [duckdb.sql(q).fetchall() for q in queries()]
+    assert biometric == sorted({(p,) for p, _ in rows(lambda e: e["category"] == "个人生物识别信息"
+                                                      and "collect" in e["actions"])})
+    assert ("zeta",) in biometric
+    shared = rows(lambda e: e["category"] == "个人位置信息" and "share" in e["actions"])
+    assert location == [(p, sorted({e["text"] for q, e in shared if q == p})) for p in sorted({p for p, _ in shared})]
+    assert ("zeta", ["位置信息"]) in location
+    named = {}
+    for p, e in rows(lambda e: True):
+        for receiver in e["receivers"]:
+            named.setdefault(receiver, set()).add(p)
+    assert receivers == sorted(((r, len(ps)) for r, ps in named.items()), key=lambda x: (-x[1], x[0]))[:10]
+    assert ("合作伙伴", len(named["合作伙伴"])) in receivers
