@@ -1,5 +1,6 @@
 """The pages of `privspan serve`: a form, and a policy as `annotate --format html` shows it with
-its data items by category. No script: the form posts, the answer is a page; every piece of
+its data items by category (and, from a pipeline with the sentence topics, its risky
+sentences). No script: the form posts, the answer is a page; every piece of
 policy text is escaped."""
 from __future__ import annotations
 
@@ -53,4 +54,14 @@ def result(doc: Document, entry: dict, category_names: Sequence[str]) -> str:
     return (page_head(f"privspan: {doc.id}") + _STYLE +
             f'<p><a href="/">Another policy</a> · <a download="{html.escape(doc.id)}.json" '
             f'href="{html.escape(download)}">Download the JSON</a></p>\n'
-            f"<h2>Data items ({len(entry['data_items'])})</h2>\n{table}" + write(doc) + PAGE_TAIL)
+            f"<h2>Data items ({len(entry['data_items'])})</h2>\n{table}" + _risky(doc) + write(doc) + PAGE_TAIL)
+
+
+def _risky(doc: Document) -> str:
+    """The sentences a pipeline with the topics labels RISK, listed (none without topics)."""
+    if doc.topics is None:
+        return ""
+    risky = sorted(span for span in doc.topics if span.label == "RISK")
+    items = "".join(f'<li class="sensitive">{html.escape(doc.text[s.start:s.end])}</li>\n' for s in risky)
+    return (f"<h2>Risky sentences ({len(risky)})</h2>\n" +
+            (f"<ul>\n{items}</ul>\n" if risky else "<p>None found.</p>\n"))

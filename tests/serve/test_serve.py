@@ -264,3 +264,15 @@ def test_the_serve_benchmark_prints_its_figures(tiny_model: Path, capsys):
     for figure in ("annotate in-process", "serve, 1 client(s)", "serve, 8 client(s)", "requests/s",
                    "95th percentile", "after 1,000"):
         assert figure in out, out
+
+
+def test_the_result_page_lists_risky_sentences_escaped_when_the_pipeline_has_topics():
+    from pipeline.records import Document, Span
+    from pipeline.serve.page import result
+
+    text = "我们收集<b>信息。第三方可能获取您的数据。"
+    doc = Document("p", text, [], {}, topics={Span(0, 10, "COLLECTION"): 0.9, Span(10, len(text), "RISK"): 0.7})
+    page = result(doc, {"data_items": []}, [])
+    assert "Risky sentences (1)" in page and "<li class=\"sensitive\">第三方可能获取您的数据。</li>" in page
+    assert "<b>" not in page and "&lt;b&gt;" in page
+    assert "Risky sentences" not in result(Document("p", text, [], {}), {"data_items": []}, [])
