@@ -45,7 +45,7 @@ def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> Rep
     from .build import build, write_items_csv, write_json, write_policies_csv
     from .categories import load
     from .items import Options
-    from .page import render
+    from .page import pages
     from .sources import read_policies
     from .tables import write_tables
 
@@ -74,12 +74,14 @@ def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> Rep
     report, found = build(policies, categories, options=Options(split=options.split,
                                                                  parentheses=options.parentheses))
     result.report, result.found = report, found
-    page = render(report, found, categories, options.title)
+    written = pages(report, found, categories, options.title)
     out.mkdir(parents=True, exist_ok=True)
     write_json(report, out / "report.json")
     write_items_csv(report, out / "data_items.csv")
     write_policies_csv(report, out / "policies.csv", categories)
-    (out / "report.html").write_text(page, encoding="utf-8")
+    for name, page in written.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(page, encoding="utf-8")
     write_tables(report, out / "tables", categories)
 
     corpus, cov = report["corpus"], report["corpus"]["coverage"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import io
 import warnings
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from .build import Found
 from .categories import Categories
@@ -134,12 +134,48 @@ def _clip(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def render(report: dict, found: Sequence[Found], categories: Categories, title: str = "privspan report") -> str:
+# No page over this many bytes: past it the report is an index and a page per policy, since a
+# browser takes 7.5 s over the one 18 MB page of CA4P-483's 435 policies (docs/report.md).
+PAGE_LIMIT = 5_000_000
+POLICY_FOLDER = "policies"
+
+
+def pages(report: dict, found: Sequence[Found], categories: Categories, title: str = "privspan report",
+          limit: Optional[float] = None) -> Dict[str, str]:
+    """The report's pages by their path in `--out`: `report.html` alone, as one page, while it
+    stays under `limit` bytes; else `report.html` is the index (charts, categories, the
+    policies linked) and each policy has its page under `policies/`."""
+    limit = PAGE_LIMIT if limit is None else limit
     charts = chart_svgs(report)
+    sections = [_policy_section(n, f, categories) for n, f in enumerate(found)]
+    one = _top(report, title, "", charts)
+    if len((one + _TAIL).encode("utf-8")) + sum(len(section.encode("utf-8")) for section in sections) <= limit:
+        return {"report.html": one + "".join(sections) + _TAIL}
+    out = {"report.html": _top(report, title, f"{POLICY_FOLDER}/", charts) + _TAIL}
+    for n, (entry, section) in enumerate(zip(report["policies"], sections)):
+        back = '<p><a href="../report.html">the report</a></p>\n'
+        out[f"{POLICY_FOLDER}/p{n}.html"] = _head(f"{entry['id']} · {title}") + back + section + _TAIL
+    return out
+
+
+def render(report: dict, found: Sequence[Found], categories: Categories, title: str = "privspan report") -> str:
+    """The report as one page, whatever its size."""
+    return pages(report, found, categories, title, limit=float("inf"))["report.html"]
+
+
+_TAIL = "</body>\n</html>\n"
+
+
+def _head(title: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n")
+
+
+def _top(report: dict, title: str, folder: str, charts: Dict[str, str]) -> str:
+    """The page's head, summary, charts, category table and policy index; the index links to
+    the policies' own pages in `folder`, or, with none, down the page."""
     corpus = report["corpus"]
-    out = [f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-           f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-           f"<h1>{html.escape(title)}</h1>\n"]
+    out = [_head(title), f"<h1>{html.escape(title)}</h1>\n"]
     cov = corpus["coverage"]
     out.append(f"<p>{counted(corpus['policies'], 'policy', 'policies')}; "
                f"{counted(cov['items'], 'data item occurrence')} from {counted(cov['data_spans'], 'DATA span')}; "
@@ -156,10 +192,7 @@ def render(report: dict, found: Sequence[Found], categories: Categories, title: 
         out.append(f'<figure class="{cls}" id="chart-{name}"><figcaption>{html.escape(captions[name])}'
                    f"</figcaption>\n{svg}\n</figure>\n")
     out.append(_category_table(corpus))
-    out.append(_policy_index(report))
-    for n, f in enumerate(found):
-        out.append(_policy_section(n, f, categories))
-    out.append("</body>\n</html>\n")
+    out.append(_policy_index(report, folder))
     return "".join(out)
 
 
@@ -174,9 +207,10 @@ def _category_table(corpus: dict) -> str:
             f"{rows}</table>\n")
 
 
-def _policy_index(report: dict) -> str:
+def _policy_index(report: dict, folder: str = "") -> str:
     rows = "".join(
-        f'<tr><td><a href="#p{n}">{html.escape(p["id"])}</a></td><td class="n">{p["chars"]}</td>'
+        f'<tr><td><a href="{f"{folder}p{n}.html" if folder else ""}#p{n}">{html.escape(p["id"])}</a></td>'
+        f'<td class="n">{p["chars"]}</td>'
         f'<td class="n">{len(p["data_items"])}</td>'
         f'<td class="n">{sum(e["sensitive"] for e in p["data_items"])}</td></tr>'
         for n, p in enumerate(report["policies"]))

@@ -2,6 +2,7 @@
 docs/report.md shows run on them and answer what report.json says."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -59,3 +60,27 @@ def test_the_tables_hold_the_report_and_the_documented_queries_answer_from_it(tm
             named.setdefault(receiver, set()).add(p)
     assert receivers == sorted(((r, len(ps)) for r, ps in named.items()), key=lambda x: (-x[1], x[0]))[:10]
     assert ("合作伙伴", len(named["合作伙伴"])) in receivers
+
+
+def test_a_report_past_the_page_limit_is_an_index_and_a_page_per_policy(tmp_path: Path, monkeypatch):
+    import pipeline.report.page as page
+
+    assert main(["report", str(FIXTURE), "--out", str(tmp_path / "one")]) == 0
+    assert not (tmp_path / "one" / "policies").exists()  # a small report stays one page
+    one = (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
+
+    monkeypatch.setattr(page, "PAGE_LIMIT", len(one.encode("utf-8")) - 1)
+    assert main(["report", str(FIXTURE), "--out", str(tmp_path / "split")]) == 0
+    report = json.loads((tmp_path / "split" / "report.json").read_text(encoding="utf-8"))
+    index = (tmp_path / "split" / "report.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(policies/p\d+\.html)#p\d+"', index)
+    assert len(links) == len(report["policies"]) == len(list((tmp_path / "split" / "policies").iterdir()))
+    texts = [json.loads(line)["text"] for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+    for link, policy, text in zip(links, report["policies"], texts):
+        own = (tmp_path / "split" / link).read_text(encoding="utf-8")
+        assert f"<h2>{policy['id']}</h2>" in own and 'href="../report.html"' in own
+        # the policy's text, sentence by sentence, is all on its page
+        shown = html.unescape(re.sub(r"<[^>]+>", "", own.split('<div class="text">')[1].split("</div>")[0]))
+        assert shown == text
+        assert len(own.encode("utf-8")) < len(one.encode("utf-8"))
+    assert "<figure" in index and '<section class="policy"' not in index
