@@ -11,10 +11,11 @@ from collections import deque
 from dataclasses import replace
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
-import numpy
 from spacy.language import Language
+from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
 
+from ..components.decoder import group_scores
 from ..components.suggester import SENTENCE_ENDS
 from ..problems import InputError
 from ..records import Document, Span
@@ -124,26 +125,17 @@ def _predict(nlp: Language, keys: Keys, batch: List[str]) -> List[Piece]:
     """The spans of each text of one batch, with their scores, and its report spans."""
     result = []
     for doc in nlp.pipe(batch, batch_size=len(batch)):
-        report = topics = None
-        if keys[1] is not None:
-            report = [(s.start_char, s.end_char, s.label_, 0.0) for s in doc.spans.get(keys[1], [])]
-        if keys[2] is not None:
-            topics = _scored(doc, keys[2])
+        report, topics = (None if key is None else _scored(doc, key) for key in keys[1:])
         result.append((_scored(doc, keys[0]), report, topics))
     return result
 
 
-def _scored(doc, key: str) -> List[Found]:
+def _scored(doc: Doc, key: str) -> List[Found]:
     group = doc.spans.get(key)
     if not group:
         return []
-    scores = group.attrs.get("scores")
-    if scores is None:
-        return [(s.start_char, s.end_char, s.label_, 1.0) for s in group]
-    # one score per span: spaCy keeps them as an (n, 1) array with max_positive = 1, (n,)
-    # for several labels a span
-    return [(span.start_char, span.end_char, span.label_, float(score))
-            for span, score in zip(group, numpy.ravel(scores))]
+    return [(span.start_char, span.end_char, span.label_, score)
+            for span, score in zip(group, group_scores(group))]
 
 
 # Our own pool rather than nlp.pipe(n_process=): spaCy sends every Doc back as bytes, and

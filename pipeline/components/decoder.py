@@ -61,11 +61,8 @@ class SpanDecoder:
 
     def decode(self, text: str, group: SpanGroup) -> Found:
         """The group's spans as character offsets with their scores, trimmed and merged."""
-        scores = group.attrs.get("scores")
-        # one score per span; with max_positive = 1 spaCy keeps them as an (n, 1) array
-        scores = numpy.ravel(scores).tolist() if scores is not None else [1.0] * len(group)
         best: Found = {}
-        for span, score in zip(group, scores):
+        for span, score in zip(group, group_scores(group)):
             if self.trim or self.cut_at:
                 pieces = cut(text, span.start_char, span.end_char, self.cut_at)
             else:
@@ -92,6 +89,13 @@ class SpanDecoder:
         out = SpanGroup(doc, name=key, spans=spans)
         out.attrs["scores"] = numpy.asarray(scores, dtype="f")
         return out
+
+
+def group_scores(group: SpanGroup) -> List[float]:
+    """One score per span of a group, 1.0 each where it has none: the span categorizer keeps
+    them as an (n, 1) array with max_positive = 1, as (n,) with several labels a span."""
+    scores = group.attrs.get("scores")
+    return numpy.ravel(scores).tolist() if scores is not None else [1.0] * len(group)
 
 
 def cut(text: str, start: int, end: int, chars: str) -> List[Tuple[int, int]]:

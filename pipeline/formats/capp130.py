@@ -6,7 +6,6 @@ is no CAPP-130 label (the files hold some 80 sentence texts in `label`) is a loc
 warning and counted as dropped; the sentence and its other labels are kept."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import List
@@ -15,7 +14,7 @@ from ..files import read_text
 from ..problems import InputError, Problem
 from ..records import Document, Span
 from ..schema import TOPIC_OF_CHINESE, LabelScheme
-from .tasks import Export
+from .tasks import Export, jsonl_records
 
 ANNOTATION = "Annotation"
 
@@ -44,22 +43,11 @@ def read(path: Path, scheme: LabelScheme) -> Export:
         sentences: List[str] = []
         spans: List[Span] = []
         offset = 0
-        for lineno, line in enumerate(content.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                export.problems.append(Problem(str(file), lineno, err.colno, "error", "bad-record",
-                                               f"bad JSONL line: {err.msg}"))
-                export.bad += 1
-                continue
-            text = record.get("text") if isinstance(record, dict) else None
-            labels = record.get("label") or [] if isinstance(record, dict) else []
+        for where, record in jsonl_records(file, content, export):
+            text, labels = record.get("text"), record.get("label") or []
             if not isinstance(text, str) or not isinstance(labels, list):
-                export.problems.append(Problem(str(file), lineno, 1, "error", "bad-record",
-                                               'needs a "text" (string) and a "label" list'))
-                export.bad += 1
+                export.error(where, "bad-record", 'needs a "text" (string) and a "label" list',
+                             "unreadable record", n=0)
                 continue
             # a sentence is one line of the policy: a line break inside it would cut it in two
             text = text.replace("\r", " ").replace("\n", " ")
@@ -73,7 +61,7 @@ def read(path: Path, scheme: LabelScheme) -> Export:
                 topic = TOPIC_OF_CHINESE.get(label) if isinstance(label, str) else None
                 if topic is None or topic not in scheme.labels:
                     shown = label if isinstance(label, str) and len(label) <= 20 else f"{str(label)[:20]}…"
-                    export.problems.append(Problem(str(file), lineno, 1, "warning", "stray-label",
+                    export.problems.append(Problem(where.path, where.line, 1, "warning", "stray-label",
                                                    f"label {shown!r} is not a CAPP-130 label; left out"))
                     export.dropped["not a CAPP-130 label"] += 1
                 elif text.strip():
