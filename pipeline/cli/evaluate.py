@@ -36,6 +36,11 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--trim-edges", nargs="+", metavar="CORPUS.spacy",
                           help="also score exact match with the edge words whose inclusion varies in "
                                "these gold files (the train split) trimmed from both sides")
+    evaluate.add_argument("--checklist", action="store_true",
+                          help="with CAPP-130 gold and a pipeline that has the topics and the span "
+                               "tagger: also the disclosure checklist by ablation (each item decided on "
+                               "the whole policy and with its topics' gold sentences deleted; "
+                               "docs/checklist.md), beside the checklist decided on the words alone")
     evaluate.set_defaults(func=run)
 
 
@@ -94,6 +99,20 @@ def _report_topics(nlp, docs, args: argparse.Namespace) -> int:
 
     report = evaluate_topics(nlp, docs)
     print("\n".join(format_topics(report)))
+    if args.checklist:
+        from ..annotation.load import span_categorizer
+        from ..annotation.predict import annotate
+        from ..measure.checklist import ablation, format_ablation
+        from ..report.checklist import Checklist
+        from ..report.sources import read_policies
+
+        span_categorizer(nlp)  # annotate needs the span tagger: the assembled pipeline
+        checklist = Checklist.load()
+        gold = read_policies(args.gold, lambda line: print(line, file=sys.stderr), "topics")
+        report["checklist"] = {"model": ablation(gold, checklist, lambda found: list(annotate(nlp, found))),
+                               "words": ablation(gold, checklist)}
+        for name, result in report["checklist"].items():
+            print("\n".join(format_ablation(name, result)))
     return 0 if _write(report, args.output) else 1
 
 

@@ -1,6 +1,7 @@
 """The report: per policy its data items (category, sensitivity, count, actions, purposes,
-receivers), and for the corpus the share of policies naming each category; written as
-report.json, data_items.csv and policies.csv."""
+receivers) and its disclosure checklist, and for the corpus the share of policies naming each
+category and missing each checklist item; written as report.json, data_items.csv,
+policies.csv and checklist.csv."""
 from __future__ import annotations
 
 import csv
@@ -12,6 +13,7 @@ from typing import Dict, List, Optional, Sequence
 
 from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
+from .checklist import STATUSES, Checklist
 from .items import Item, Options, items_of, outermost
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 
@@ -32,7 +34,7 @@ class Found:
 
 
 def report_policy(policy: Document, categories: Categories, verbs: Verbs,
-                  options: Options = Options()) -> Found:
+                  options: Options = Options(), checklist: Optional[Checklist] = None) -> Found:
     text = policy.text
     items = items_of(text, policy.spans, categories, options)
     practices = Practices(text, policy.spans, verbs)
@@ -60,8 +62,10 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
             sentences[key].append(practice.sentence)
     data_items = list(rows.values())
     counts = Counter(row["category"] for row in data_items)
+    checklist = checklist or Checklist.load()
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
-             "categories": {name: counts[name] for name in categories.names if counts[name]}}
+             "categories": {name: counts[name] for name in categories.names if counts[name]},
+             **checklist(policy)}
     return Found(policy, entry, items, practices, list(sentences.values()))
 
 
@@ -81,12 +85,13 @@ def build(policies: Sequence[Document], categories: Optional[Categories] = None,
     """The report of the policies (a JSON-ready dict) and what each policy's page section needs."""
     categories = categories or load()
     verbs = verbs or load_verbs()
-    found = [report_policy(p, categories, verbs, options) for p in policies]
-    report = {"policies": [f.entry for f in found], "corpus": corpus(found, categories, verbs)}
+    checklist = Checklist.load()
+    found = [report_policy(p, categories, verbs, options, checklist) for p in policies]
+    report = {"policies": [f.entry for f in found], "corpus": corpus(found, categories, verbs, checklist)}
     return report, found
 
 
-def corpus(found: Sequence[Found], categories: Categories, verbs: Verbs) -> dict:
+def corpus(found: Sequence[Found], categories: Categories, verbs: Verbs, checklist: Checklist) -> dict:
     n = len(found)
     naming, sensitive_naming, occurrences = Counter(), Counter(), Counter()
     item_policies: Counter = Counter()
@@ -123,7 +128,21 @@ def corpus(found: Sequence[Found], categories: Categories, verbs: Verbs) -> dict
             "top_items": top,
             "actions": {kind: sum(kind in e["actions"] for f in found for e in f.entry["data_items"])
                         for kind in KINDS},
+            "checklist": checklist_shares([f.entry for f in found], checklist),
             **({"action_check": check} if (check := action_check(found, verbs))["actions"] else {})}
+
+
+def checklist_shares(entries: Sequence[dict], checklist: Checklist) -> List[dict]:
+    """Per checklist item, how many policies have it present, vague and missing, and the
+    shares of the last two."""
+    n = len(entries)
+    rows = []
+    for rule in checklist.rules:
+        counts = Counter(e["status"] for p in entries for e in p["checklist"] if e["item"] == rule.id)
+        rows.append({"item": rule.id, "title": rule.title, "source": rule.source,
+                     **{status: counts[status] for status in STATUSES},
+                     "missing_share": _ratio(counts["missing"], n), "vague_share": _ratio(counts["vague"], n)})
+    return rows
 
 
 def coverage(found: Sequence[Found], categories: Categories) -> dict:
@@ -217,6 +236,19 @@ def write_items_csv(report: dict, path: Path) -> None:
                 writer.writerow([policy["id"], e["text"], e["head"] or "", e["category"],
                                  int(e["sensitive"]), e["count"], ";".join(e["actions"]),
                                  " | ".join(e["purposes"]), " | ".join(e["receivers"])])
+
+
+def write_checklist_csv(report: dict, path: Path, found: Sequence[Found]) -> None:
+    """A row per policy and checklist item: its status and evidence (offsets, and the first
+    sentence's text, for reading in a spreadsheet)."""
+    with path.open("w", encoding=CSV_ENCODING, newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["policy", "item", "status", "evidence", "first_evidence"])
+        for policy, f in zip(report["policies"], found):
+            for e in policy["checklist"]:
+                first = f.policy.text[slice(*e["evidence"][0])] if e["evidence"] else ""
+                writer.writerow([policy["id"], e["item"], e["status"],
+                                 ";".join(f"{a}-{b}" for a, b in e["evidence"]), first])
 
 
 def write_policies_csv(report: dict, path: Path, categories: Categories) -> None:

@@ -12,8 +12,8 @@ from .wording import counted
 if TYPE_CHECKING:
     from .build import Found
 
-OUTPUTS = ("report.json", "data_items.csv", "policies.csv", "report.html", "tables/policies.parquet",
-           "tables/data_items.parquet")
+OUTPUTS = ("report.json", "data_items.csv", "policies.csv", "checklist.csv", "report.html",
+           "tables/policies.parquet", "tables/data_items.parquet", "tables/checklist.parquet")
 
 
 @dataclass
@@ -42,7 +42,7 @@ class ReportResult:
 def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> ReportResult:
     """Read, build and write the report into `out`; OSError if it cannot be written. A report
     with no policy at all is a result with failures and an empty report."""
-    from .build import build, write_items_csv, write_json, write_policies_csv
+    from .build import build, write_checklist_csv, write_items_csv, write_json, write_policies_csv
     from .categories import load
     from .items import Options
     from .page import pages
@@ -79,6 +79,7 @@ def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> Rep
     write_json(report, out / "report.json")
     write_items_csv(report, out / "data_items.csv")
     write_policies_csv(report, out / "policies.csv", categories)
+    write_checklist_csv(report, out / "checklist.csv", found)
     for name, page in written.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(page, encoding="utf-8")

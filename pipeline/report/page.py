@@ -9,8 +9,11 @@ import io
 import warnings
 from typing import Dict, List, Optional, Sequence
 
+from bisect import bisect_right
+
 from .build import Found
 from .categories import Categories
+from .checklist import STATUSES
 from .practices import COLLECT, SHARE
 from .wording import counted
 
@@ -33,6 +36,9 @@ td.n { text-align: right; }
 .text { white-space: pre-wrap; line-height: 1.8; border-left: 3px solid #ddd; padding-left: 1rem; }
 .text span:target { background: #fde68a; }
 section.policy { border-top: 2px solid #444; margin-top: 2rem; }
+.status { border-radius: 3px; padding: 0 .3em; font-size: .85em; }
+.status.present { background: #dcfce7; } .status.vague { background: #fef3c7; }
+.status.missing { background: #fee2e2; color: #b91c1c; font-weight: 600; }
 """
 
 
@@ -147,7 +153,8 @@ def pages(report: dict, found: Sequence[Found], categories: Categories, title: s
     policies linked) and each policy has its page under `policies/`."""
     limit = PAGE_LIMIT if limit is None else limit
     charts = chart_svgs(report)
-    sections = [_policy_section(n, f, categories) for n, f in enumerate(found)]
+    checklist = {row["item"]: row for row in report["corpus"]["checklist"]}
+    sections = [_policy_section(n, f, categories, checklist) for n, f in enumerate(found)]
     one = _top(report, title, "", charts)
     if len((one + _TAIL).encode("utf-8")) + sum(len(section.encode("utf-8")) for section in sections) <= limit:
         return {"report.html": one + "".join(sections) + _TAIL}
@@ -192,6 +199,7 @@ def _top(report: dict, title: str, folder: str, charts: Dict[str, str]) -> str:
         out.append(f'<figure class="{cls}" id="chart-{name}"><figcaption>{html.escape(captions[name])}'
                    f"</figcaption>\n{svg}\n</figure>\n")
     out.append(_category_table(corpus))
+    out.append(_checklist_table(corpus))
     out.append(_policy_index(report, folder))
     return "".join(out)
 
@@ -207,18 +215,36 @@ def _category_table(corpus: dict) -> str:
             f"{rows}</table>\n")
 
 
+def _checklist_table(corpus: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(r['title'])} <span class=\"head\">{r['item']}</span></td>"
+        f"<td>{html.escape(r['source'])}</td>"
+        + "".join(f'<td class="n">{r[status]}</td>' for status in STATUSES)
+        + f"<td class=\"n\">{_share(r['missing_share'])}</td><td class=\"n\">{_share(r['vague_share'])}</td></tr>"
+        for r in corpus["checklist"])
+    return ("<h2>Disclosure checklist</h2>\n<p>Per item of pipeline/data/checklist.toml, how many policies "
+            "state it concretely (present), only in general words (vague), or not at all (missing).</p>\n"
+            "<table><tr><th>item</th><th>source</th><th>present</th><th>vague</th><th>missing</th>"
+            f"<th>missing</th><th>vague</th></tr>{rows}</table>\n")
+
+
+def _share(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{value * 100:.0f}%"
+
+
 def _policy_index(report: dict, folder: str = "") -> str:
     rows = "".join(
         f'<tr><td><a href="{f"{folder}p{n}.html" if folder else ""}#p{n}">{html.escape(p["id"])}</a></td>'
         f'<td class="n">{p["chars"]}</td>'
         f'<td class="n">{len(p["data_items"])}</td>'
-        f'<td class="n">{sum(e["sensitive"] for e in p["data_items"])}</td></tr>'
+        f'<td class="n">{sum(e["sensitive"] for e in p["data_items"])}</td>'
+        f'<td class="n">{sum(e["status"] == "missing" for e in p["checklist"])}</td></tr>'
         for n, p in enumerate(report["policies"]))
     return ("<h2>Policies</h2>\n<table><tr><th>policy</th><th>characters</th><th>data items</th>"
-            f"<th>sensitive</th></tr>{rows}</table>\n")
+            f"<th>sensitive</th><th>checklist items missing</th></tr>{rows}</table>\n")
 
 
-def _policy_section(n: int, f: Found, categories: Categories) -> str:
+def _policy_section(n: int, f: Found, categories: Categories, checklist: Dict[str, dict]) -> str:
     entry = f.entry
     out = [f'<section class="policy" id="p{n}">\n<h2>{html.escape(entry["id"])}</h2>\n']
     groups: Dict[str, List[tuple[dict, List[int]]]] = {}  # category -> (item, its sentences)
@@ -239,9 +265,31 @@ def _policy_section(n: int, f: Found, categories: Categories) -> str:
                        f"<td>{kinds}</td><td>{_list(item['purposes'])}</td><td>{_list(item['receivers'])}</td>"
                        f"<td>{links}</td></tr>")
         out.append("</table>\n")
+    out.append(_policy_checklist(n, f, checklist))
     out.append(f"<details open><summary>policy text ({entry['chars']} characters)</summary>\n"
                f'<div class="text">{_sentences(n, f)}</div>\n</details>\n</section>\n')
     return "".join(out)
+
+
+def _policy_checklist(n: int, f: Found, items: Dict[str, dict]) -> str:
+    """The policy's checklist, each item's evidence linked to its sentences in the text below
+    (`items`: the corpus' checklist rows by item, for their titles and sources)."""
+    starts = f.practices.segments.sentences
+    basis = ("the sentence topics" if f.entry["checklist_from"] == "topics"
+             else "the text's words alone (the policy has no sentence topics)")
+    rows = []
+    for e in f.entry["checklist"]:
+        rule = items[e["item"]]
+        seen: List[int] = []
+        for start, _ in e["evidence"]:
+            j = bisect_right(starts, start) - 1
+            if j not in seen:
+                seen.append(j)
+        links = " ".join(f'<a href="#p{n}-s{j}">{j + 1}</a>' for j in seen)
+        rows.append(f"<tr><td>{html.escape(rule['title'])}</td><td><span class=\"status {e['status']}\">"
+                    f"{e['status']}</span></td><td>{html.escape(rule['source'])}</td><td>{links}</td></tr>")
+    return (f"<h3>Disclosure checklist</h3>\n<p class=\"head\">decided from {basis}</p>\n<table><tr>"
+            f"<th>item</th><th>status</th><th>source</th><th>evidence</th></tr>{''.join(rows)}</table>\n")
 
 
 def _list(values: List[str], shown: int = 4) -> str:

@@ -94,3 +94,24 @@ def test_annotate_writes_topics_in_jsonl_parquet_and_the_html_margin(assembled: 
     (tmp_path / "bad.jsonl").write_text(json.dumps(bad, ensure_ascii=False) + "\n", encoding="utf-8")
     export = read(tmp_path / "bad.jsonl", get_scheme("project"))
     assert any("topics[0]" in str(p) for p in export.problems) and export.documents[0].topics == {}
+
+
+def test_evaluate_measures_the_checklist_by_ablation_with_the_assembled_pipeline(assembled: Path, tmp_path: Path,
+                                                                                 capsys):
+    from tests.gold.test_capp130 import write_capp
+
+    sentences = [("如您对本政策有疑问，请发送邮件至privacy@example.com联系我们。", ["联系方式"]),
+                 ("您可以在“我的-设置”中注销您的账号。", ["数据、权限管理"]),
+                 ("我们会收集您的手机号码，用于注册账号。", ["数据收集"])]
+    write_capp(tmp_path / "capp", [sentences, sentences[::-1]])
+    assert main(["corpus", str(tmp_path / "capp"), "--out", str(tmp_path / "corpus"), "--dev", "0", "--test", "0"]) == 0
+    output = tmp_path / "scores.json"
+    assert main(["evaluate", str(assembled), str(tmp_path / "corpus" / "train.spacy"), "--checklist",
+                 "--output", str(output)]) == 0
+    printed = capsys.readouterr().out
+    scores = json.loads(output.read_text(encoding="utf-8"))["checklist"]
+    for name in ("model", "words"):
+        result = scores[name]
+        # each of the two policies: the items gold finds, decided whole and cut
+        assert result["decisions"] > 0 and result["decisions"] % 2 == 0
+        assert f"checklist ablation ({name}): {result['right']} of {result['decisions']}" in printed
