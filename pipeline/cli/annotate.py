@@ -169,9 +169,9 @@ def _run_job(args: argparse.Namespace, nlp: Language) -> int:
         progress.document(shard.documents)
 
     try:
-        job = Job(args.inputs, Path(args.out), fmt=args.format, model=model_identity(nlp),
-                  threshold=args.threshold, partition_size=args.partition_size,
-                  batch_size=args.batch_size or BATCH_SIZE, say=progress.say)
+        job = Job.annotating(args.inputs, Path(args.out), fmt=args.format, model=model_identity(nlp),
+                             threshold=args.threshold, partition_size=args.partition_size,
+                             batch_size=args.batch_size or BATCH_SIZE, say=progress.say)
         if job.todo:
             if args.dask:
                 from ..processing.dask_engine import DaskEngine

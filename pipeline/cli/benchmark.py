@@ -1,6 +1,7 @@
 """`privspan benchmark`: annotate's speed against jieba alone, 2-process scaling, peak memory;
 with --dask, a job on Dask LocalClusters of 1 and 2 workers and its client's memory
-(measure/speed.py measures and says each figure)."""
+(measure/speed.py measures and says each figure); --serve and --report measure the server and
+the report's job instead."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +35,11 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                            help="instead, time privspan serve against annotate on the same texts: "
                                 "requests/s and latency at 1 and 8 clients, and its memory after "
                                 "1,000 requests against after 10")
+    benchmark.add_argument("--report", action="store_true",
+                           help="instead, time privspan report as a job over the texts' annotations "
+                                "repeated to 200 and 2,000 policies: in-process and on Dask local:1 "
+                                "and local:2, the client's peak memory, the largest page, and whether "
+                                "Dask and a killed-and-resumed job give identical files")
     benchmark.set_defaults(func=run)
 
 
@@ -42,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.dask and importlib.util.find_spec("distributed") is None:
         raise UsageError("--dask needs Dask: pip install 'privspan[dask]'")
+    if args.report and importlib.util.find_spec("distributed") is None:
+        raise UsageError("--report runs on Dask too: pip install 'privspan[dask]'")
     if args.serve and importlib.util.find_spec("uvicorn") is None:
         raise UsageError("--serve needs the server: pip install 'privspan[serve]'")
     options = BenchmarkOptions(texts=args.texts, limit_chars=args.limit_chars, batch_size=args.batch_size or 0,
                                policy_mb=args.policy_mb, repeat=args.repeat, profile=args.profile,
-                               dask=args.dask, serve=args.serve)
+                               dask=args.dask, serve=args.serve, report=args.report)
     return 0 if run_benchmark(args.model, options, print, lambda line: print(line, file=sys.stderr)) else 1

@@ -40,7 +40,7 @@ def add_to(commands: argparse._SubParsersAction) -> None:
                           help="with CAPP-130 gold and a pipeline that has the topics and the span "
                                "tagger: also the disclosure checklist by ablation (each item decided on "
                                "the whole policy and with its topics' gold sentences deleted; "
-                               "docs/checklist.md), beside the checklist decided on the words alone")
+                               "docs/checklist.md), decided by the pipeline's topics and by words")
     evaluate.set_defaults(func=run)
 
 
@@ -107,10 +107,13 @@ def _report_topics(nlp, docs, args: argparse.Namespace) -> int:
         from ..report.sources import read_policies
 
         span_categorizer(nlp)  # annotate needs the span tagger: the assembled pipeline
+        from dataclasses import replace
+
         checklist = Checklist.load()
         gold = read_policies(args.gold, lambda line: print(line, file=sys.stderr), "topics")
-        report["checklist"] = {"model": ablation(gold, checklist, lambda found: list(annotate(nlp, found))),
-                               "words": ablation(gold, checklist)}
+        tagged = lambda found: list(annotate(nlp, found))
+        report["checklist"] = {"topics": ablation(gold, replace(checklist, decide_by="topics"), tagged),
+                               "words": ablation(gold, replace(checklist, decide_by="words"))}
         for name, result in report["checklist"].items():
             print("\n".join(format_ablation(name, result)))
     return 0 if _write(report, args.output) else 1

@@ -1,5 +1,6 @@
-"""`privspan report`: the audit report of annotated or gold policies: report.json,
-data_items.csv, policies.csv and report.html in one folder."""
+"""`privspan report`: the audit report of annotated or gold policies, as a resumable job over
+partitions (in this process, or on Dask with --dask): report.json, policies.jsonl, the
+Parquet tables, the CSV files and the pages in one folder."""
 from __future__ import annotations
 
 import argparse
@@ -8,8 +9,8 @@ import time
 from pathlib import Path
 from typing import List
 
-from ..problems import UsageError
-from ..report.make import OUTPUTS
+from ..problems import InputError, UsageError
+from ..report.make import OUTPUTS, PARTITION_SIZE
 from ..schema import SCHEMES
 from ._common import HelpFormatter, at_least, fraction
 
@@ -51,7 +52,16 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--lexicon-min-marked", type=fraction(), default=0.5, metavar="SHARE",
                         help="a lexicon item must lie inside a gold DATA span in at least this share of "
                              "its occurrences in the gold's sentences with an ACTION")
+    report.add_argument("--readings", metavar="JSONL",
+                        help="also score the checklists against readings by hand of the same policies "
+                             "(corpus/checklist_readings.jsonl; docs/checklist.md)")
     report.add_argument("--title", default="privspan report", help="the page's title")
+    report.add_argument("--dask", metavar="local:N|tcp://HOST:PORT",
+                        help="run the partitions on Dask: N worker processes here, or a running scheduler")
+    report.add_argument("--partition-size", type=at_least(1), default=PARTITION_SIZE, metavar="N",
+                        help="policies (lines of annotate's JSONL, rows of its Parquet) per partition")
+    report.add_argument("--csv", action="store_true",
+                        help="write the CSV files whatever the number of policies (by default, up to 10,000)")
     report.set_defaults(func=run)
 
 
@@ -67,27 +77,61 @@ def run(args: argparse.Namespace) -> int:
         lexicon_min_policies=args.lexicon_min_policies, lexicon_min_marked=args.lexicon_min_marked,
         title=args.title)
     out = Path(args.out)
+    if args.dask:
+        try:
+            from ..processing.dask_engine import parse_address
+        except ImportError:
+            raise UsageError("--dask needs Dask: pip install 'privspan[dask]'") from None
+        try:
+            parse_address(args.dask)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
     try:
-        result = make_report(args.inputs, out, options)
+        result = make_report(args.inputs, out, options, args.dask, args.partition_size, args.csv)
     except OSError as err:
         print(f"{err.filename or out}: error: cannot write ({err.strerror})", file=sys.stderr)
         return 1
-    for failure in result.failures:
-        print(failure, file=sys.stderr)
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 1
+    for message in result.messages:
+        print(message, file=sys.stderr)
     if not result.report:
         return 1
     print("\n".join(result.lines))
-    failed = bool(result.failures)
+    if result.unfinished:
+        print(f"{out}: error: {result.unfinished} partition(s) not written; run the same command again "
+              "to finish them", file=sys.stderr)
+    failed = result.failed
+    if args.readings:
+        import json
+
+        from ..measure.checklist import against_readings, format_readings
+
+        try:
+            with open(args.readings, encoding="utf-8") as lines:
+                readings = [json.loads(line) for line in lines if line.strip()]
+        except (OSError, ValueError) as err:
+            print(f"{args.readings}: error: cannot read the readings ({err})", file=sys.stderr)
+            return 1
+        with open(out / "policies.jsonl", encoding="utf-8") as lines:
+            print(format_readings(against_readings((json.loads(line) for line in lines), readings)))
     if args.against:
+        import json
+
         from ..measure.items import against
         from ..report.categories import load
         from ..report.sources import read_policies
 
         failures: List[str] = []
         gold = read_policies(args.against, failures.append, "project")
+        texts = {p.id: p.text for p in read_policies(args.inputs, failures.append, args.labels)} \
+            if args.marked_only else {}
         for failure in failures:
             print(failure, file=sys.stderr)
         failed = failed or bool(failures)
-        print(against(result, gold, load(), args.marked_only).line())
+        with open(out / "policies.jsonl", encoding="utf-8") as lines:
+            entries = [json.loads(line) for line in lines]
+        print(against(entries, texts, gold, load(), args.marked_only).line())
     print(f"wrote {', '.join(str(out / name) for name in OUTPUTS)} in {time.perf_counter() - began:.1f} s")
     return 1 if failed else 0

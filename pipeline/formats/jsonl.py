@@ -74,11 +74,12 @@ def read_texts(path: Path, content: str, fail: Callable[[str], None],
                        where=f"{path}:{lineno} (id {record['id']})")
 
 
-def read(path: Path, content: str, scheme: LabelScheme) -> Export:
-    """The `{"id", "text", "spans"}` records of a file, scores kept; each bad line or span is
-    one located problem, and the rest of the line is kept (`document`)."""
+def read(path: Path, content: str, scheme: LabelScheme, first_line: int = 1) -> Export:
+    """The `{"id", "text", "spans"}` records of a file (or of its stretch from `first_line`),
+    scores kept; each bad line or span is one located problem, and the rest of the line is
+    kept (`document`)."""
     export = Export()
-    for where, line in jsonl_records(path, content, export):
+    for where, line in jsonl_records(path, content, export, first_line):
         found = document(export, where, line, scheme)
         if found is not None:
             export.documents.append(found)

@@ -48,16 +48,17 @@ def read_texts(path: Path, fail: Callable[[str], None], start: int = 0,
             yield Document(str(doc_id), text or "", source=str(path), where=f"{path}: row {row} (id {doc_id})")
 
 
-def read(path: Path, scheme: LabelScheme) -> Export:
-    """The documents of an annotated shard as written here (`id`, `text`, `spans`), each row
-    checked as a JSONL line is; a row group that cannot be read is one error, the rest kept."""
+def read(path: Path, scheme: LabelScheme, start: int = 0, stop: Optional[int] = None) -> Export:
+    """The documents of an annotated shard as written here (`id`, `text`, `spans`), rows
+    [start, stop), each row checked as a JSONL line is; a row group that cannot be read is one
+    error, the rest kept."""
     from .jsonl import document
 
     export = Export()
     parquet = _open(path, ("id", "text", "spans"), "an annotated Parquet shard")
     # shards written before the report's column have none
     columns = ["id", "text", "spans"] + [c for c in ("report", "topics") if c in parquet.schema_arrow.names]
-    for first, table in _row_groups(parquet, path, columns, export.errors.append):
+    for first, table in _row_groups(parquet, path, columns, export.errors.append, start, stop):
         for row, record in enumerate(table.to_pylist(), start=first):
             found = document(export, Where(str(path), row, name=f"row {row}: "), record, scheme)
             if found is not None:

@@ -153,9 +153,10 @@ def take_span(export: Export, where: Where, text: str, offsets: Offsets, start: 
     return Span(first, last, str(label))
 
 
-def jsonl_records(path: Path, content: str, export: Export) -> Iterator[Tuple[Where, dict]]:
-    """The JSON objects of a JSONL file's lines with where each starts; a bad line is reported."""
-    for lineno, line in enumerate(content.split("\n"), start=1):
+def jsonl_records(path: Path, content: str, export: Export, first_line: int = 1) -> Iterator[Tuple[Where, dict]]:
+    """The JSON objects of a JSONL file's lines with where each starts; a bad line is reported.
+    `content` may be a stretch of the file that starts at line `first_line`."""
+    for lineno, line in enumerate(content.split("\n"), start=first_line):
         if not line.strip():
             continue
         where = Where(str(path), lineno)

@@ -202,9 +202,9 @@ def _cut(text: str, size: int) -> List[str]:
 def dask_timing(engine: "DaskEngine", corpus: Path, out_dir: Path, model: Dict[str, str],
                 partition_size: int, batch_size: int) -> Timing:
     """A job of Parquet shards over `corpus` on a started engine; CPU counts its workers too."""
-    job = Job([str(corpus)], out_dir, fmt="parquet", model=model, threshold=None,
-              partition_size=partition_size, batch_size=batch_size,
-              say=lambda message: print(message, file=sys.stderr))
+    job = Job.annotating([str(corpus)], out_dir, fmt="parquet", model=model, threshold=None,
+                         partition_size=partition_size, batch_size=batch_size,
+                         say=lambda message: print(message, file=sys.stderr))
     before = _workers_cpu(engine)
     timing = timed(lambda: job.run(engine, lambda shard: None))
     timing.cpu += _workers_cpu(engine) - before

@@ -7,7 +7,7 @@ whole or cut) or, with none, the words of every sentence."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 from ..records import Document
 from ..report.checklist import Checklist, without_topics
@@ -75,3 +75,34 @@ def format_ablation(name: str, result: dict) -> List[str]:
              f"sentences were deleted, only in sentences the gold left without a label"]
     lines.append("  " + ", ".join(f"{item} {r['right']}/{r['decisions']}" for item, r in result["items"].items()))
     return lines
+
+
+def against_readings(entries: Iterable[dict], readings: Sequence[dict]) -> dict:
+    """A report's checklists (its policies' entries) against readings by hand (corpus/
+    checklist_readings.jsonl: `{"policy", "item", "reader", …}` a line): agreement, and how
+    well the items the readers found short (vague or missing) are flagged."""
+    truth = {(r["policy"], r["item"]): r["reader"] for r in readings}
+    agree = total = flagged = flagged_right = short = 0
+    wrong: List[str] = []
+    for entry in entries:
+        for e in entry["checklist"]:
+            reader = truth.get((entry["id"], e["item"]))
+            if reader is None:
+                continue
+            total += 1
+            agree += e["status"] == reader
+            flagged += e["status"] != "present"
+            flagged_right += e["status"] != "present" and reader != "present"
+            short += reader != "present"
+            if e["status"] != reader:
+                wrong.append(f"{entry['id']} {e['item']}: {e['status']}, read {reader}")
+    return {"items": total, "agree": agree, "share": round(agree / total, 4) if total else None,
+            "short_precision": round(flagged_right / flagged, 4) if flagged else None,
+            "short_recall": round(flagged_right / short, 4) if short else None, "wrong": wrong}
+
+
+def format_readings(result: dict) -> str:
+    pct = lambda v: "n/a" if v is None else f"{v * 100:.1f}%"
+    return (f"checklist against readings: {result['agree']} of {result['items']} items agree ({pct(result['share'])}); "
+            f"items short (vague or missing): precision {pct(result['short_precision'])}, "
+            f"recall {pct(result['short_recall'])}")

@@ -25,7 +25,6 @@ from typing import Dict, Iterable, List, Sequence, Set, Tuple
 from ..records import Document
 from ..report.categories import GENERIC, Categories
 from ..report.items import Options, items_of, outermost
-from ..report.make import ReportResult
 from ..report.wording import counted
 
 
@@ -111,14 +110,15 @@ def in_marked(report: Iterable[Tuple[str, str, List[dict]]], gold: Sequence[Docu
     return kept
 
 
-def against(result: "ReportResult", gold: Sequence[Document], categories: Categories,
+def against(entries: Iterable[dict], texts: Dict[str, str], gold: Sequence[Document], categories: Categories,
             marked_only: bool = False) -> ItemScores:
-    """A made report's items (`report.make`) scored against gold of the same policies; with
-    `marked_only`, only its items in paragraphs where the gold marks a span."""
+    """A made report's items (its policies' entries, policies.jsonl) scored against gold of the
+    same policies; with `marked_only`, only its items in paragraphs where the gold marks a
+    span (`texts`: each policy's text, by id)."""
     if marked_only:
-        items = in_marked(((f.policy.id, f.policy.text, f.entry["data_items"]) for f in result.found), gold)
+        items = in_marked(((p["id"], texts.get(p["id"], ""), p["data_items"]) for p in entries), gold)
     else:
-        items = {p["id"]: [e["text"] for e in p["data_items"]] for p in result.report["policies"]}
+        items = {p["id"]: [e["text"] for e in p["data_items"]] for p in entries}
     return score(items, gold, categories)
 
 

@@ -44,6 +44,7 @@ class BenchmarkOptions:
     profile: bool = False
     dask: bool = False
     serve: bool = False  # the server against annotate instead (measure/serving.py)
+    report: bool = False  # the report's job at scale instead (measure/report_scale.py)
 
 
 def run_benchmark(model: str, options: BenchmarkOptions, say: Callable[[str], None],
@@ -70,6 +71,10 @@ def run_benchmark(model: str, options: BenchmarkOptions, say: Callable[[str], No
         from .serving import serve_benchmark
 
         return serve_benchmark(model, nlp, texts, say, fail)
+    if options.report:
+        from .report_scale import report_benchmark
+
+        return report_benchmark(nlp, texts, say, fail)
 
     # Rounds of all kinds, each kind's fastest kept: a busy spell of the machine then
     # slows one round, not one kind.

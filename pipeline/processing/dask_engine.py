@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from ..annotation.load import load_pipeline, span_categorizer
 from ..problems import InputError
-from .job import Outcome, ShardResult, ShardSpec, annotate_partition
+from .job import Outcome, ShardResult, Spec
 from .plan import Partition
 
 PLUGIN = "privspan-pipeline"
@@ -76,13 +76,16 @@ def _grow_malloc_thresholds() -> None:
         mallopt(m_trim_threshold, 64 * 2**20)
 
 
-def annotate_on_worker(partition: Partition, spec: ShardSpec) -> ShardResult:
-    plugin = get_worker().plugins[PLUGIN]
-    return annotate_partition(plugin.nlp, partition, spec)
+def run_on_worker(partition: Partition, spec: Spec) -> ShardResult:
+    plugin = get_worker().plugins.get(PLUGIN)
+    return spec.run(plugin.nlp if plugin is not None else None, partition)
 
 
 class DaskEngine:
-    def __init__(self, address: str, model: str, threshold: Optional[float] = None) -> None:
+    """A job's partitions as Dask tasks; with a `model`, each worker loads it once (a job
+    without one, the report's, needs none)."""
+
+    def __init__(self, address: str, model: Optional[str] = None, threshold: Optional[float] = None) -> None:
         self.where = parse_address(address)
         self.address = address
         self.model = model
@@ -107,6 +110,8 @@ class DaskEngine:
             what = "start a local cluster" if isinstance(self.where, int) else "reach the scheduler"
             raise InputError(f"--dask {self.address}: error: cannot {what} "
                              f"({_first_line(err)})") from None
+        if self.model is None:
+            return self
         try:
             self.client.register_plugin(PipelinePlugin(self.model, self.threshold))
         except Exception as err:  # whatever a worker raised: one line, as load_pipeline's
@@ -125,7 +130,7 @@ class DaskEngine:
             self.cluster.close()
         self.client = self.cluster = None
 
-    def map(self, partitions: Sequence[Partition], spec: ShardSpec) -> Iterator[Outcome]:
+    def map(self, partitions: Sequence[Partition], spec: Spec) -> Iterator[Outcome]:
         """Each partition's outcome, in the order they finish."""
         assert self.client is not None, "inside `with DaskEngine(...)`"
         client = self.client
@@ -137,7 +142,7 @@ class DaskEngine:
         def top_up() -> None:
             room = AHEAD * max(sum(client.nthreads().values()), 1) - len(running)
             for partition in islice(todo, max(room, 0)):
-                future = client.submit(annotate_on_worker, partition, spec,
+                future = client.submit(run_on_worker, partition, spec,
                                        key=f"privspan-{run}-{partition.shard}")
                 running[future.key] = partition
                 finished.add(future)

@@ -1,5 +1,6 @@
 """A sharded job in its output folder: the manifest, the shards, the errors, and
-`annotate_partition`, the one function that every engine runs on a partition.
+`annotate_partition`, the function every engine runs on a partition of annotate's job (a
+spec's `run`: the report's job, report/job.py, brings its own).
 
 `DIR/manifest.json` says what the job is (the inputs' fingerprint, the model, format,
 threshold and partition size), lists its partitions and the shards done. Every shard and
@@ -28,7 +29,7 @@ from ..annotation.predict import BATCH_SIZE, annotate
 from ..problems import InputError
 from ..formats.registry import extension
 from ..records import Document
-from .plan import Partition, plan, read_partition
+from .plan import Partition, Plan, plan, read_partition
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.jsonl"
@@ -48,6 +49,18 @@ class ShardSpec:
 
     def path(self, partition: Partition) -> Path:
         return Path(self.out_dir) / (partition.shard + shard_extension(self.fmt))
+
+    def run(self, nlp: Optional[Language], partition: Partition, n_process: int = 1) -> "ShardResult":
+        assert nlp is not None, "annotate's job needs the pipeline"
+        return annotate_partition(nlp, partition, self, n_process)
+
+
+class Spec(Protocol):
+    """What an engine runs on each partition of a job, and where its output is."""
+
+    def path(self, partition: Partition) -> Path: ...
+
+    def run(self, nlp: Optional[Language], partition: Partition, n_process: int = 1) -> "ShardResult": ...
 
 
 @dataclass
@@ -156,26 +169,33 @@ Outcome = Tuple[Partition, Union[ShardResult, str]]
 
 
 class Engine(Protocol):
-    def map(self, partitions: Sequence[Partition], spec: ShardSpec) -> Iterator[Outcome]: ...
+    def map(self, partitions: Sequence[Partition], spec: Spec) -> Iterator[Outcome]: ...
+
+
+# A setting a rerun must share with the job in the folder: its key in the manifest, the
+# option that sets it, and how a message shows its value.
+Check = Tuple[str, str, Callable[[object], str]]
+ANNOTATE_CHECKS: Tuple[Check, ...] = (("model", "the model", lambda v: _model(v)),
+                                      ("format", "--format", str),
+                                      ("threshold", "--threshold", lambda v: _threshold(v)),
+                                      ("partition_size", "--partition-size", str))
 
 
 class Job:
     """The client's side of a sharded job: the plan, the manifest and the errors file."""
 
-    def __init__(self, inputs: Sequence[str], out_dir: Path, *, fmt: str, model: Dict[str, str],
-                 threshold: Optional[float], partition_size: int, batch_size: int = BATCH_SIZE,
-                 say: Callable[[str], None]) -> None:
-        """Plan the job and check it against the folder's manifest (InputError if they differ)."""
+    def __init__(self, inputs: Sequence[str], out_dir: Path, *, spec: Spec, planned: Plan,
+                 settings: Dict[str, object], checks: Sequence[Check], say: Callable[[str], None]) -> None:
+        """Check the job against the folder's manifest (InputError if they differ)."""
         self.out_dir = out_dir
         self.say = say
-        self.spec = ShardSpec(str(out_dir), fmt, {"name": model["name"], "version": model["version"]},
-                              threshold, batch_size)
-        self.plan = plan(inputs, partition_size)
+        self.spec = spec
+        self.plan = planned
+        self.checks = checks
         for problem in self.plan.problems:
             say(problem)
         self.settings = {"manifest": MANIFEST_VERSION, "inputs": list(inputs),
-                         "fingerprint": self.plan.fingerprint, "model": model, "format": fmt,
-                         "threshold": threshold, "partition_size": partition_size}
+                         "fingerprint": self.plan.fingerprint, **settings}
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -187,6 +207,18 @@ class Job:
         if self.done:
             say(f"{out_dir / MANIFEST}: resuming: {len(self.done)} of {len(self.plan.partitions)} "
                 "shard(s) done before")
+
+    @classmethod
+    def annotating(cls, inputs: Sequence[str], out_dir: Path, *, fmt: str, model: Dict[str, str],
+                   threshold: Optional[float], partition_size: int, batch_size: int = BATCH_SIZE,
+                   say: Callable[[str], None]) -> "Job":
+        """annotate's job: its inputs planned, each partition annotated into a shard."""
+        spec = ShardSpec(str(out_dir), fmt, {"name": model["name"], "version": model["version"]},
+                         threshold, batch_size)
+        return cls(inputs, out_dir, spec=spec, planned=plan(inputs, partition_size),
+                   settings={"model": model, "format": fmt, "threshold": threshold,
+                             "partition_size": partition_size},
+                   checks=ANNOTATE_CHECKS, say=say)
 
     @property
     def todo(self) -> List[Partition]:
@@ -231,10 +263,7 @@ class Job:
         again = "; use another --out folder, or delete this one to start again"
         if old.get("manifest") != MANIFEST_VERSION:
             raise InputError(f"{path}: error: a manifest of another privspan version{again}")
-        for key, what, show in (("model", "the model", _model),
-                                ("format", "--format", str),
-                                ("threshold", "--threshold", _threshold),
-                                ("partition_size", "--partition-size", str)):
+        for key, what, show in self.checks:
             if old.get(key) != self.settings[key]:
                 raise InputError(f"{path}: error: this job ran with {what} {show(old.get(key))}, "
                                  f"not {show(self.settings[key])}{again}")

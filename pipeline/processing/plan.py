@@ -29,7 +29,8 @@ Fail = Callable[[Optional[str], str], None]
 class Partition:
     """The share of the inputs that one task reads and one shard holds.
 
-    `kind` "files": `paths` are files of one document each. Otherwise `paths` is one input
+    `kind` "files": `paths` are files of one document each; "sources" (the report's job):
+    `paths` are inputs read whole, as one partition. Otherwise `paths` is one input
     and [start, stop) its lines ("jsonl", from 1, starting at byte `offset` and ending
     before byte `end`) or rows ("parquet", "dataset": from 0, of the dataset's `split`).
     """
@@ -52,6 +53,8 @@ class Partition:
         if self.kind == "files":
             return {"shard": self.shard, "files": len(self.paths), "first": self.paths[0],
                     "last": self.paths[-1]}
+        if self.kind == "sources":
+            return {"shard": self.shard, "sources": list(self.paths)}
         place = {"shard": self.shard, self.kind: self.paths[0]}
         if self.split is not None:
             place["split"] = self.split

@@ -1,15 +1,11 @@
 """The report: per policy its data items (category, sensitivity, count, actions, purposes,
 receivers) and its disclosure checklist, and for the corpus the share of policies naming each
-category and missing each checklist item; written as report.json, data_items.csv,
-policies.csv and checklist.csv."""
+category and missing each checklist item (report/job.py writes them)."""
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence
 
 from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
@@ -82,33 +78,81 @@ def _add(values: List[str], new) -> None:
 
 def build(policies: Sequence[Document], categories: Optional[Categories] = None,
           verbs: Optional[Verbs] = None, options: Options = Options()) -> tuple[dict, List[Found]]:
-    """The report of the policies (a JSON-ready dict) and what each policy's page section needs."""
+    """The report of the policies (a JSON-ready dict) and what each policy's page section needs:
+    all in memory, for a few policies (serve); `privspan report` runs report/job.py."""
     categories = categories or load()
     verbs = verbs or load_verbs()
     checklist = Checklist.load()
     found = [report_policy(p, categories, verbs, options, checklist) for p in policies]
-    report = {"policies": [f.entry for f in found], "corpus": corpus(found, categories, verbs, checklist)}
+    tally = Tally.of(found, categories, verbs)
+    report = {"policies": [f.entry for f in found],
+              "corpus": summary(tally, top_items([f.entry for f in found], categories), categories, checklist)}
     return report, found
 
 
-def corpus(found: Sequence[Found], categories: Categories, verbs: Verbs, checklist: Checklist) -> dict:
-    n = len(found)
-    naming, sensitive_naming, occurrences = Counter(), Counter(), Counter()
-    item_policies: Counter = Counter()
+@dataclass
+class Tally:
+    """What the corpus summary adds up from each partition's policies: counts only, so that a
+    job's client holds a few of them, never the policies (report/job.py)."""
+
+    policies: int = 0
+    sensitive_policies: int = 0
+    naming: Counter = field(default_factory=Counter)  # category -> policies naming it
+    sensitive_naming: Counter = field(default_factory=Counter)
+    occurrences: Counter = field(default_factory=Counter)
+    coverage: Counter = field(default_factory=Counter)
+    actions: Counter = field(default_factory=Counter)
+    check: Counter = field(default_factory=Counter)  # the action rule against COLLECT/SHARE labels
+    confusion: Counter = field(default_factory=Counter)
+    disagreements: Counter = field(default_factory=Counter)
+    checklist: Counter = field(default_factory=Counter)  # "item status" -> policies
+
+    @classmethod
+    def of(cls, found: Sequence[Found], categories: Categories, verbs: Verbs) -> "Tally":
+        tally = cls(policies=len(found))
+        for f in found:
+            rows = f.entry["data_items"]
+            tally.naming.update({e["category"] for e in rows})
+            tally.sensitive_naming.update({e["category"] for e in rows if e["sensitive"]})
+            tally.sensitive_policies += any(e["sensitive"] for e in rows)
+            for e in rows:
+                tally.occurrences[e["category"]] += e["count"]
+                tally.actions.update(e["actions"])
+            tally.checklist.update(f"{e['item']} {e['status']}" for e in f.entry["checklist"])
+        tally.coverage = _coverage_counts(found, categories)
+        _action_counts(found, verbs, tally)
+        return tally
+
+    def add(self, other: "Tally") -> "Tally":
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+        return self
+
+    def to_json(self) -> dict:
+        return {name: dict(value) if isinstance(value, Counter) else value for name, value in vars(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Tally":
+        return cls(**{name: Counter(value) if isinstance(value, dict) else value for name, value in data.items()})
+
+
+def top_items(entries: Sequence[dict], categories: Categories) -> List[dict]:
+    """The TOP_ITEMS items most policies name (generic mentions left out), in memory; a job
+    asks its tables the same (report/job.py)."""
     item_shown: Dict[str, dict] = {}
-    for f in found:
-        own = {e["category"] for e in f.entry["data_items"]}
-        naming.update(own)
-        sensitive_naming.update({e["category"] for e in f.entry["data_items"] if e["sensitive"]})
-        for e in f.entry["data_items"]:
-            occurrences[e["category"]] += e["count"]
-            key = categories.core(e["text"])
-            item_policies[key] += 1
-            item_shown.setdefault(key, {"text": e["text"], "category": e["category"],
-                                        "sensitive": e["sensitive"], "policies": 0, "count": 0})
-            item_shown[key]["count"] += e["count"]
-    for key, row in item_shown.items():
-        row["policies"] = item_policies[key]
+    for entry in entries:
+        for e in entry["data_items"]:
+            row = item_shown.setdefault(categories.core(e["text"]), {
+                "text": e["text"], "category": e["category"], "sensitive": e["sensitive"], "policies": 0, "count": 0})
+            row["policies"] += 1
+            row["count"] += e["count"]
+    return sorted((row for row in item_shown.values() if row["category"] != GENERIC),
+                  key=lambda r: (-r["policies"], -r["count"], r["text"]))[:TOP_ITEMS]
+
+
+def summary(tally: Tally, top: List[dict], categories: Categories, checklist: Checklist) -> dict:
+    """The corpus summary, report.json's `corpus`, from a tally and the most frequent items."""
+    n = tally.policies
     share = lambda k: round(k / n, 4) if n else 0.0
     rows = []
     for name in categories.names:
@@ -116,57 +160,60 @@ def corpus(found: Sequence[Found], categories: Categories, verbs: Verbs, checkli
         rows.append({"name": name, "standard": category is not None,
                      "sensitive": bool(category and category.sensitive),
                      "examples": category.examples if category else "",
-                     "policies": naming[name], "share": share(naming[name]),
-                     "sensitive_policies": sensitive_naming[name],
-                     "sensitive_share": share(sensitive_naming[name]), "occurrences": occurrences[name]})
-    top = sorted((row for row in item_shown.values() if row["category"] != GENERIC),
-                 key=lambda r: (-r["policies"], -r["count"], r["text"]))[:TOP_ITEMS]
+                     "policies": tally.naming[name], "share": share(tally.naming[name]),
+                     "sensitive_policies": tally.sensitive_naming[name],
+                     "sensitive_share": share(tally.sensitive_naming[name]), "occurrences": tally.occurrences[name]})
+    check = action_check(tally)
     return {"policies": n,
-            "sensitive_policies": sum(any(e["sensitive"] for e in f.entry["data_items"]) for f in found),
-            "coverage": coverage(found, categories),
+            "sensitive_policies": tally.sensitive_policies,
+            "coverage": coverage(tally.coverage),
             "categories": rows,
             "top_items": top,
-            "actions": {kind: sum(kind in e["actions"] for f in found for e in f.entry["data_items"])
-                        for kind in KINDS},
-            "checklist": checklist_shares([f.entry for f in found], checklist),
-            **({"action_check": check} if (check := action_check(found, verbs))["actions"] else {})}
+            "actions": {kind: tally.actions[kind] for kind in KINDS},
+            "checklist": checklist_shares(tally, checklist),
+            **({"action_check": check} if check["actions"] else {})}
 
 
-def checklist_shares(entries: Sequence[dict], checklist: Checklist) -> List[dict]:
+def checklist_shares(tally: Tally, checklist: Checklist) -> List[dict]:
     """Per checklist item, how many policies have it present, vague and missing, and the
     shares of the last two."""
-    n = len(entries)
+    n = tally.policies
     rows = []
     for rule in checklist.rules:
-        counts = Counter(e["status"] for p in entries for e in p["checklist"] if e["item"] == rule.id)
-        rows.append({"item": rule.id, "title": rule.title, "source": rule.source,
-                     **{status: counts[status] for status in STATUSES},
+        counts = {status: tally.checklist[f"{rule.id} {status}"] for status in STATUSES}
+        rows.append({"item": rule.id, "title": rule.title, "source": rule.source, **counts,
                      "missing_share": _ratio(counts["missing"], n), "vague_share": _ratio(counts["vague"], n)})
     return rows
 
 
-def coverage(found: Sequence[Found], categories: Categories) -> dict:
+def _coverage_counts(found: Sequence[Found], categories: Categories) -> Counter:
     """How many DATA span occurrences, and how many items, get a standard category (neither
     generic nor other); a span counts when every item of it does."""
-    spans = Counter()
-    items = Counter()
+    counts: Counter = Counter()
     for f in found:
         by_span: Dict[int, List[str]] = {}
         for item in f.items:
             category = categories.assign(item.text)[0]
             kind = category if category in (GENERIC, OTHER) else "standard"
-            items[kind] += 1
+            counts[f"items_{kind}"] += 1
             if item.span >= 0:
                 by_span.setdefault(item.span, []).append(kind)
-        spans["all"] += len(outermost(f.policy.spans))
+        counts["spans_all"] += len(outermost(f.policy.spans))
         for kinds in by_span.values():
             if all(k == "standard" for k in kinds):
-                spans["standard"] += 1
+                counts["spans_standard"] += 1
             elif all(k == GENERIC for k in kinds):
-                spans[GENERIC] += 1
+                counts[f"spans_{GENERIC}"] += 1
             else:
-                spans["mixed"] += 1
+                counts["spans_mixed"] += 1
+    return counts
+
+
+def coverage(counts: Counter) -> dict:
+    spans = {key[len("spans_"):]: value for key, value in counts.items() if key.startswith("spans_")}
+    items = Counter({key[len("items_"):]: value for key, value in counts.items() if key.startswith("items_")})
     n_items = sum(items.values())
+    spans = Counter(spans)
     return {"data_spans": spans["all"], "spans_standard": spans["standard"], "spans_generic": spans[GENERIC],
             "spans_share": _ratio(spans["standard"], spans["all"]),
             "spans_share_non_generic": _ratio(spans["standard"], spans["all"] - spans[GENERIC]),
@@ -175,38 +222,41 @@ def coverage(found: Sequence[Found], categories: Categories) -> dict:
             "items_share_non_generic": _ratio(items["standard"], n_items - items[GENERIC])}
 
 
-def action_check(found: Sequence[Found], verbs: Verbs) -> dict:
+def _action_counts(found: Sequence[Found], verbs: Verbs, tally: Tally) -> None:
     """On gold with CA4P-483's COLLECT/SHARE labels: how often the rule attaches an action to a
     DATA span (an ACTION in its clause whose verb gives a kind), and how often the kinds it
     gives equal those of the labels of the same ACTION spans."""
-    spans = attached = right = pairs = pairs_right = with_action = 0
-    confusion: Counter = Counter()
-    disagreements: Counter = Counter()  # "SHARE->collect 提供": the verbs behind the wrong pairs
+    c = tally.check
     for f in found:
         if not any(s.label in TRUTH for s in f.policy.spans):
             continue
         for span in outermost(f.policy.spans):
-            spans += 1
+            c["spans"] += 1
             actions = [(a, k) for a, k in f.practices.at(span.start).actions if a.label in TRUTH]
-            with_action += bool(actions)
+            c["with_action"] += bool(actions)
             kinds = {k for _, k in actions if k}
             if not kinds:
                 continue
-            attached += 1
-            right += kinds == {TRUTH[a.label] for a, k in actions if k}
+            c["attached"] += 1
+            c["right"] += kinds == {TRUTH[a.label] for a, k in actions if k}
             for action, kind in actions:
                 if kind:
-                    pairs += 1
-                    pairs_right += kind == TRUTH[action.label]
-                    confusion[f"{action.label}->{kind}"] += 1
+                    c["pairs"] += 1
+                    c["pairs_right"] += kind == TRUTH[action.label]
+                    tally.confusion[f"{action.label}->{kind}"] += 1
                     if kind != TRUTH[action.label]:
                         words = f.policy.text[action.start:action.end]
-                        disagreements[f"{action.label}->{kind} {verbs.verb(words)}"] += 1
-    return {"data_spans": spans, "actions": pairs, "with_action_in_clause": with_action,
-            "attached": attached, "attached_share": _ratio(attached, spans), "right": right,
-            "right_share": _ratio(right, attached), "pairs_right": pairs_right,
-            "pairs_right_share": _ratio(pairs_right, pairs), "confusion": dict(sorted(confusion.items())),
-            "disagreements": dict(disagreements.most_common())}
+                        tally.disagreements[f"{action.label}->{kind} {verbs.verb(words)}"] += 1
+
+
+def action_check(tally: Tally) -> dict:
+    c = tally.check
+    return {"data_spans": c["spans"], "actions": c["pairs"], "with_action_in_clause": c["with_action"],
+            "attached": c["attached"], "attached_share": _ratio(c["attached"], c["spans"]), "right": c["right"],
+            "right_share": _ratio(c["right"], c["attached"]), "pairs_right": c["pairs_right"],
+            "pairs_right_share": _ratio(c["pairs_right"], c["pairs"]),
+            "confusion": dict(sorted(tally.confusion.items())),
+            "disagreements": dict(tally.disagreements.most_common())}
 
 
 def _ratio(part: int, whole: int) -> Optional[float]:
@@ -214,49 +264,38 @@ def _ratio(part: int, whole: int) -> Optional[float]:
     return round(part / whole, 4) if whole else None
 
 
-# --- Files ---------------------------------------------------------------------------------
-
-
-def write_json(report: dict, path: Path) -> None:
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
+# --- CSV rows ------------------------------------------------------------------------------
 
 # A byte order mark: Excel reads a CSV without one in the machine's code page and garbles
 # the Chinese; pandas, DuckDB and csv with "utf-8-sig" skip it.
 CSV_ENCODING = "utf-8-sig"
+ITEMS_CSV_HEADER = ["policy", "item", "head", "category", "sensitive", "count", "actions", "purposes", "receivers"]
+CHECKLIST_CSV_HEADER = ["policy", "item", "status", "evidence", "first_evidence"]
 
 
-def write_items_csv(report: dict, path: Path) -> None:
-    with path.open("w", encoding=CSV_ENCODING, newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["policy", "item", "head", "category", "sensitive", "count", "actions",
-                         "purposes", "receivers"])
-        for policy in report["policies"]:
-            for e in policy["data_items"]:
-                writer.writerow([policy["id"], e["text"], e["head"] or "", e["category"],
-                                 int(e["sensitive"]), e["count"], ";".join(e["actions"]),
-                                 " | ".join(e["purposes"]), " | ".join(e["receivers"])])
+def items_csv_rows(entries: Sequence[dict]) -> Iterator[list]:
+    for policy in entries:
+        for e in policy["data_items"]:
+            yield [policy["id"], e["text"], e["head"] or "", e["category"], int(e["sensitive"]), e["count"],
+                   ";".join(e["actions"]), " | ".join(e["purposes"]), " | ".join(e["receivers"])]
 
 
-def write_checklist_csv(report: dict, path: Path, found: Sequence[Found]) -> None:
+def policies_csv_header(categories: Categories) -> List[str]:
+    return ["policy", "chars", "items", "sensitive_items", COLLECT, SHARE, *categories.names]
+
+
+def policies_csv_rows(entries: Sequence[dict], categories: Categories) -> Iterator[list]:
+    for policy in entries:
+        items = policy["data_items"]
+        yield [policy["id"], policy["chars"], len(items), sum(e["sensitive"] for e in items),
+               sum(COLLECT in e["actions"] for e in items), sum(SHARE in e["actions"] for e in items),
+               *(policy["categories"].get(name, 0) for name in categories.names)]
+
+
+def checklist_csv_rows(found: Sequence[Found]) -> Iterator[list]:
     """A row per policy and checklist item: its status and evidence (offsets, and the first
     sentence's text, for reading in a spreadsheet)."""
-    with path.open("w", encoding=CSV_ENCODING, newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["policy", "item", "status", "evidence", "first_evidence"])
-        for policy, f in zip(report["policies"], found):
-            for e in policy["checklist"]:
-                first = f.policy.text[slice(*e["evidence"][0])] if e["evidence"] else ""
-                writer.writerow([policy["id"], e["item"], e["status"],
-                                 ";".join(f"{a}-{b}" for a, b in e["evidence"]), first])
-
-
-def write_policies_csv(report: dict, path: Path, categories: Categories) -> None:
-    with path.open("w", encoding=CSV_ENCODING, newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["policy", "chars", "items", "sensitive_items", COLLECT, SHARE, *categories.names])
-        for policy in report["policies"]:
-            items = policy["data_items"]
-            writer.writerow([policy["id"], policy["chars"], len(items), sum(e["sensitive"] for e in items),
-                             sum(COLLECT in e["actions"] for e in items), sum(SHARE in e["actions"] for e in items),
-                             *(policy["categories"].get(name, 0) for name in categories.names)])
+    for f in found:
+        for e in f.entry["checklist"]:
+            first = f.policy.text[slice(*e["evidence"][0])] if e["evidence"] else ""
+            yield [f.entry["id"], e["item"], e["status"], ";".join(f"{a}-{b}" for a, b in e["evidence"]), first]

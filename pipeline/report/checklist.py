@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
@@ -36,6 +36,7 @@ class Rule:
     with_data: bool
     open: Optional[re.Pattern]
     needs: int
+    window: int  # sentences after the evidence where its concrete part may stand
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Checklist:
 
     rules: Tuple[Rule, ...]
     data_words: re.Pattern
+    decide_by: str  # "words": every sentence is a candidate; "topics": those of the item's topics
     topic_score: float  # a classifier's topic counts from this score on
 
     @classmethod
@@ -66,13 +68,18 @@ class Checklist:
             rules.append(Rule(row["id"], row["title"], row["english"], row["source"], row["law"],
                               frozenset(row["topics"]), expand(row["about"]),
                               tuple(expand(p) for p in row.get("concrete", [])), row.get("with_data", False),
-                              expand(row["open"]) if "open" in row else None, row.get("needs", 1)))
-        return cls(tuple(rules), expand(shared["data_words"]), table["topic_score"])
+                              expand(row["open"]) if "open" in row else None, row.get("needs", 1),
+                              row.get("window", 0)))
+        if table["decide_by"] not in ("words", "topics"):
+            raise ValueError(f"{path}: decide_by {table['decide_by']!r} is neither \"words\" nor \"topics\"")
+        return cls(tuple(rules), expand(shared["data_words"]), table["decide_by"], table["topic_score"])
 
     def __call__(self, policy: Document) -> dict:
         """`{"checklist": [{"item", "status", "evidence": [[start, end], …]}], "checklist_from":
         "topics" | "text"}`: the items in the table's order, and whether the sentences' topics
         chose the candidates or every sentence of the text was one."""
+        if self.decide_by == "words":
+            policy = replace(policy, topics=None, spans=[s for s in policy.spans if s.label not in _TOPICS])
         found, with_topics = sentences(policy, self.topic_score)
         data_starts = sorted(s.start for s in policy.spans if s.label == "DATA")
         return {"checklist": [decide(rule, policy.text, found, with_topics, data_starts, self.data_words)
@@ -110,14 +117,15 @@ def decide(rule: Rule, text: str, found: Sequence[Sentence], with_topics: bool, 
     evidence: List[Sentence] = []
     concrete: List[Sentence] = []
     counted = 0
-    for sentence in found:
+    for n, sentence in enumerate(found):
         if with_topics and not sentence.topics & rule.topics:
             continue
         words = text[sentence.start:sentence.end]
         if not rule.about.search(words):
             continue
         evidence.append(sentence)
-        if not all(p.search(words) for p in rule.concrete):
+        after = found[n + rule.window].end if rule.window and n + rule.window < len(found) else sentence.end
+        if not all(p.search(text[sentence.start:max(after, sentence.end)]) for p in rule.concrete):
             continue
         if rule.with_data and not (_has_span(data_starts, sentence) or data_words.search(words)):
             continue

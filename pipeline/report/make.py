@@ -1,24 +1,22 @@
-"""`privspan report` as a function: policies read from any source, their items found (with
-the lexicon and list growth asked for), the report built and written. (Scoring it against
-gold is measure/items.py's.)"""
+"""`privspan report` as a function: the report's job run over its inputs' partitions
+(report/job.py) and its summary written. (Scoring it against gold is measure/items.py's.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 from .wording import counted
 
-if TYPE_CHECKING:
-    from .build import Found
-
-OUTPUTS = ("report.json", "data_items.csv", "policies.csv", "checklist.csv", "report.html",
-           "tables/policies.parquet", "tables/data_items.parquet", "tables/checklist.parquet")
+OUTPUTS = ("report.json", "policies.jsonl", "data_items.csv", "policies.csv", "checklist.csv", "index.html",
+           "tables/policies/", "tables/data_items/", "tables/checklist/")
+PARTITION_SIZE = 1000
 
 
 @dataclass
 class ReportOptions:
-    """What `privspan report --help` lists, each with its default."""
+    """What `privspan report --help` lists, each with its default (those that change what a
+    partition's results are; the job's manifest keeps them)."""
 
     labels: str = "project"
     split: bool = True
@@ -33,59 +31,53 @@ class ReportOptions:
 
 @dataclass
 class ReportResult:
-    report: dict  # empty when no policy could be read
-    found: List["Found"] = field(default_factory=list)  # each policy with its entry of the report
+    report: dict  # the corpus summary, report.json; empty when no policy could be read
     lines: List[str] = field(default_factory=list)  # what the command prints
-    failures: List[str] = field(default_factory=list)  # each bad input, record or span, located
+    messages: List[str] = field(default_factory=list)  # for stderr: each bad input, record or span, located
+    failed: bool = False  # a message says something was not read
+    unfinished: int = 0  # partitions not written: run the command again
 
 
-def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> ReportResult:
-    """Read, build and write the report into `out`; OSError if it cannot be written. A report
-    with no policy at all is a result with failures and an empty report."""
-    from .build import build, write_checklist_csv, write_items_csv, write_json, write_policies_csv
-    from .categories import load
-    from .items import Options
-    from .page import pages
-    from .sources import read_policies
-    from .tables import write_tables
+def make_report(inputs: Sequence[str], out: Path, options: ReportOptions, dask: Optional[str] = None,
+                partition_size: int = PARTITION_SIZE, csv: bool = False) -> ReportResult:
+    """Run the report's job into `out` (report/job.py): in this process, or on Dask at `dask`
+    (local:N or a scheduler's address); InputError for a folder of another job or a cluster
+    that cannot be had. A report with no policy at all is a failed result with an empty report."""
+    from ..processing.local import LocalEngine
+    from .job import finish, make_job
 
     result = ReportResult({})
-    policies = read_policies(inputs, result.failures.append, options.labels)
-    if not policies:
-        if not result.failures:  # an empty report would hide that nothing was read
-            result.failures.append(f"{', '.join(inputs)}: error: no policies in the input")
-        return result
-    if options.min_score is not None:
-        policies = [p.above(options.min_score) for p in policies]
-    categories = load()
+    lexicon, lexicon_failed = None, False
     if options.lexicon:
-        from .lexicon import build_lexicon, with_lexicon
+        from .categories import load
+        from .lexicon import build_lexicon
+        from .sources import read_policies
 
-        lexicon = build_lexicon(read_policies(options.lexicon, result.failures.append, "project"), categories,
+        lexicon = build_lexicon(read_policies(options.lexicon, result.messages.append, "project"), load(),
                                 options.lexicon_min_policies, options.lexicon_min_marked)
-        before = sum(len(p.spans) for p in policies)
-        policies = with_lexicon(policies, lexicon)
-        result.lines.append(f"lexicon: {counted(len(lexicon.entries), 'item')}; "
-                            f"{counted(sum(len(p.spans) for p in policies) - before, 'DATA span')} added")
-    if options.lists:
-        from .lists import with_lists
+        result.lines.append(f"lexicon: {counted(len(lexicon.entries), 'item')}")
+    lexicon_failed = bool(result.messages)
+    job = make_job(inputs, out, options, lexicon, partition_size, result.messages.append)
+    if job.todo:
+        if dask:
+            from ..processing.dask_engine import DaskEngine
 
-        policies = with_lists(policies, categories)
-    report, found = build(policies, categories, options=Options(split=options.split,
-                                                                 parentheses=options.parentheses))
-    result.report, result.found = report, found
-    written = pages(report, found, categories, options.title)
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(report, out / "report.json")
-    write_items_csv(report, out / "data_items.csv")
-    write_policies_csv(report, out / "policies.csv", categories)
-    write_checklist_csv(report, out / "checklist.csv", found)
-    for name, page in written.items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_text(page, encoding="utf-8")
-    write_tables(report, out / "tables", categories)
-
-    corpus, cov = report["corpus"], report["corpus"]["coverage"]
+            engine = DaskEngine(dask)
+        else:
+            engine = LocalEngine()
+        with engine:
+            job.run(engine, lambda shard: None)
+    result.unfinished = job.failed_shards
+    result.failed = lexicon_failed or job.failed
+    policies = sum(counts["documents"] for counts in job.done.values())
+    if not policies:
+        if not job.failed:  # an empty report would hide that nothing was read
+            result.messages.append(f"{', '.join(inputs)}: error: no policies in the input")
+        result.failed = True
+        return result
+    finished = finish(job, options, csv)
+    result.report = finished.report
+    corpus, cov = result.report["corpus"], result.report["corpus"]["coverage"]
     result.lines.append(
         f"{counted(corpus['policies'], 'policy', 'policies')}: {counted(cov['items'], 'item occurrence')} "
         f"from {counted(cov['data_spans'], 'DATA span')}; "
@@ -100,6 +92,8 @@ def make_report(inputs: Sequence[str], out: Path, options: ReportOptions) -> Rep
             f"({_pct(check['attached_share'])}), its kinds those of the COLLECT/SHARE labels for "
             f"{check['right']} ({_pct(check['right_share'])}); {check['pairs_right']} of {check['actions']} "
             f"(DATA, ACTION) pairs right ({_pct(check['pairs_right_share'])})")
+    largest = max(finished.pages.values(), default=0)
+    result.lines.append(f"pages: {counted(len(finished.pages), 'page')}, the largest {largest / 1e6:.2f} MB")
     return result
 
 

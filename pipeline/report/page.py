@@ -1,19 +1,20 @@
-"""report.html: one self-contained page. The corpus' charts (drawn by matplotlib as SVG and
-inlined: no network, no script), then each policy's data items grouped by category with their
-actions and purposes, each linking to the sentence of the policy text (shown on the page,
-HTML-escaped) where it occurs."""
+"""The report's pages, self-contained: the index (the corpus' charts, drawn by matplotlib as SVG
+and inlined: no network, no script; the category and checklist tables; the policies that stand
+out; the way to every policy) and each policy's section: its data items grouped by category
+with their actions and purposes, its checklist, each linking to the sentences of the policy
+text (shown on the page, HTML-escaped) where they occur. report/job.py puts them together."""
 from __future__ import annotations
 
 import html
 import io
 import warnings
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from bisect import bisect_right
 
 from .build import Found
 from .categories import Categories
-from .checklist import STATUSES
+from .checklist import STATUSES, Rule
 from .practices import COLLECT, SHARE
 from .wording import counted
 
@@ -42,8 +43,9 @@ section.policy { border-top: 2px solid #444; margin-top: 2rem; }
 """
 
 
-def chart_svgs(report: dict) -> Dict[str, str]:
-    """name -> inline <svg> of each corpus chart."""
+def chart_svgs(corpus: dict, grid: Optional[List[Tuple[str, dict]]]) -> Dict[str, str]:
+    """name -> inline <svg> of each corpus chart; `grid`: each policy's id and categories, for
+    the chart of policies by category (None: too many policies to draw one)."""
     import logging
 
     import matplotlib
@@ -54,7 +56,6 @@ def chart_svgs(report: dict) -> Dict[str, str]:
     # "Failed to find font weight normal for WenQuanYi Zen Hei": that font has one weight.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
-    corpus = report["corpus"]
     standard = [row for row in corpus["categories"] if row["standard"]]
     charts: Dict[str, str] = {}
     # The text stays text in the SVG (the browser's CJK font draws it), so a glyph missing from
@@ -82,7 +83,8 @@ def chart_svgs(report: dict) -> Dict[str, str]:
         charts["items"] = _bars(plt, "items", [row["text"] for row in top], [row["policies"] for row in top],
                                 "policies naming the item", "#0d9488")
         # 4. Policies by categories: distinct items of each category in each policy.
-        charts["grid"] = _grid(plt, report, [row["name"] for row in standard])
+        if grid is not None:
+            charts["grid"] = _grid(plt, grid, [row["name"] for row in standard])
     return charts
 
 
@@ -100,11 +102,11 @@ def _bars(plt, name: str, labels: List[str], values: List[float], xlabel: str, c
     return _svg(plt, fig, name)
 
 
-def _grid(plt, report: dict, names: List[str]) -> str:
+def _grid(plt, grid: List[Tuple[str, dict]], names: List[str]) -> str:
     import numpy as np
 
-    policies = report["policies"] or [{"id": "(none)", "categories": {}}]
-    values = np.array([[p["categories"].get(name, 0) for name in names] for p in policies], dtype=float)
+    policies = grid or [("(none)", {})]
+    values = np.array([[categories.get(name, 0) for name in names] for _, categories in policies], dtype=float)
     rows = len(policies)
     fig, ax = plt.subplots(figsize=(7.5, 2.2 + min(0.11 * rows, 60)))
     image = ax.imshow(np.log1p(values), aspect="auto", cmap="Blues", interpolation="nearest",
@@ -114,7 +116,7 @@ def _grid(plt, report: dict, names: List[str]) -> str:
     ax.xaxis.set_label_position("top")
     plt.setp(ax.get_xticklabels(), rotation=60, ha="left")
     step = max(1, rows // 400)
-    ax.set_yticks(range(0, rows, step), [_clip(p["id"], 24) for p in policies][::step],
+    ax.set_yticks(range(0, rows, step), [_clip(pid, 24) for pid, _ in policies][::step],
                   fontsize=max(3.5, min(8, 600 / max(rows, 1))))
     bar = fig.colorbar(image, ax=ax, shrink=min(1.0, 8 / (2.2 + 0.11 * rows)), pad=0.02)
     ticks = [0, 1, 2, 5, 10, 20, 50]
@@ -144,45 +146,18 @@ def _clip(text: str, width: int = 28) -> str:
 # browser takes 7.5 s over the one 18 MB page of CA4P-483's 435 policies (docs/report.md).
 PAGE_LIMIT = 5_000_000
 POLICY_FOLDER = "policies"
+TAIL = "</body>\n</html>\n"
 
 
-def pages(report: dict, found: Sequence[Found], categories: Categories, title: str = "privspan report",
-          limit: Optional[float] = None) -> Dict[str, str]:
-    """The report's pages by their path in `--out`: `report.html` alone, as one page, while it
-    stays under `limit` bytes; else `report.html` is the index (charts, categories, the
-    policies linked) and each policy has its page under `policies/`."""
-    limit = PAGE_LIMIT if limit is None else limit
-    charts = chart_svgs(report)
-    checklist = {row["item"]: row for row in report["corpus"]["checklist"]}
-    sections = [_policy_section(n, f, categories, checklist) for n, f in enumerate(found)]
-    one = _top(report, title, "", charts)
-    if len((one + _TAIL).encode("utf-8")) + sum(len(section.encode("utf-8")) for section in sections) <= limit:
-        return {"report.html": one + "".join(sections) + _TAIL}
-    out = {"report.html": _top(report, title, f"{POLICY_FOLDER}/", charts) + _TAIL}
-    for n, (entry, section) in enumerate(zip(report["policies"], sections)):
-        back = '<p><a href="../report.html">the report</a></p>\n'
-        out[f"{POLICY_FOLDER}/p{n}.html"] = _head(f"{entry['id']} · {title}") + back + section + _TAIL
-    return out
-
-
-def render(report: dict, found: Sequence[Found], categories: Categories, title: str = "privspan report") -> str:
-    """The report as one page, whatever its size."""
-    return pages(report, found, categories, title, limit=float("inf"))["report.html"]
-
-
-_TAIL = "</body>\n</html>\n"
-
-
-def _head(title: str) -> str:
+def head(title: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n")
 
 
-def _top(report: dict, title: str, folder: str, charts: Dict[str, str]) -> str:
-    """The page's head, summary, charts, category table and policy index; the index links to
-    the policies' own pages in `folder`, or, with none, down the page."""
-    corpus = report["corpus"]
-    out = [_head(title), f"<h1>{html.escape(title)}</h1>\n"]
+def top(corpus: dict, title: str, charts: Dict[str, str], index: str, standouts: str) -> str:
+    """The index page without its tail: summary, charts, category and checklist tables, the
+    policies that stand out and the way to every policy (`index`)."""
+    out = [head(title), f"<h1>{html.escape(title)}</h1>\n"]
     cov = corpus["coverage"]
     out.append(f"<p>{counted(corpus['policies'], 'policy', 'policies')}; "
                f"{counted(cov['items'], 'data item occurrence')} from {counted(cov['data_spans'], 'DATA span')}; "
@@ -200,7 +175,8 @@ def _top(report: dict, title: str, folder: str, charts: Dict[str, str]) -> str:
                    f"</figcaption>\n{svg}\n</figure>\n")
     out.append(_category_table(corpus))
     out.append(_checklist_table(corpus))
-    out.append(_policy_index(report, folder))
+    out.append(standouts)
+    out.append(index)
     return "".join(out)
 
 
@@ -225,26 +201,46 @@ def _checklist_table(corpus: dict) -> str:
     return ("<h2>Disclosure checklist</h2>\n<p>Per item of pipeline/data/checklist.toml, how many policies "
             "state it concretely (present), only in general words (vague), or not at all (missing).</p>\n"
             "<table><tr><th>item</th><th>source</th><th>present</th><th>vague</th><th>missing</th>"
-            f"<th>missing</th><th>vague</th></tr>{rows}</table>\n")
+            f"<th>% missing</th><th>% vague</th></tr>{rows}</table>\n")
 
 
 def _share(value: Optional[float]) -> str:
     return "n/a" if value is None else f"{value * 100:.0f}%"
 
 
-def _policy_index(report: dict, folder: str = "") -> str:
-    rows = "".join(
-        f'<tr><td><a href="{f"{folder}p{n}.html" if folder else ""}#p{n}">{html.escape(p["id"])}</a></td>'
-        f'<td class="n">{p["chars"]}</td>'
-        f'<td class="n">{len(p["data_items"])}</td>'
-        f'<td class="n">{sum(e["sensitive"] for e in p["data_items"])}</td>'
-        f'<td class="n">{sum(e["status"] == "missing" for e in p["checklist"])}</td></tr>'
-        for n, p in enumerate(report["policies"]))
-    return ("<h2>Policies</h2>\n<table><tr><th>policy</th><th>characters</th><th>data items</th>"
-            f"<th>sensitive</th><th>checklist items missing</th></tr>{rows}</table>\n")
+def policy_index(rows: Iterable[Tuple[str, dict]], caption: str = "Policies") -> str:
+    """A table of policies: each (link, its row of tables/policies)."""
+    body = "".join(
+        f'<tr><td><a href="{href}">{html.escape(row["policy"])}</a></td><td class="n">{row["chars"]}</td>'
+        f'<td class="n">{row["items"]}</td><td class="n">{row["sensitive_items"]}</td>'
+        f'<td class="n">{row["checklist_missing"]}</td></tr>'
+        for href, row in rows)
+    return (f"<h2>{html.escape(caption)}</h2>\n<table><tr><th>policy</th><th>characters</th><th>data items</th>"
+            f"<th>sensitive</th><th>checklist items missing</th></tr>{body}</table>\n")
 
 
-def _policy_section(n: int, f: Found, categories: Categories, checklist: Dict[str, dict]) -> str:
+def standout_tables(lists: Dict[str, List[Tuple[str, str, int]]]) -> str:
+    """The policies that stand out: per question, (link, policy, value) rows."""
+    if not any(lists.values()):
+        return ""
+    out = ["<h2>Policies that stand out</h2>\n"]
+    for caption, rows in lists.items():
+        body = "".join(f'<tr><td><a href="{href}">{html.escape(policy)}</a></td><td class="n">{value}</td></tr>'
+                       for href, policy, value in rows)
+        out.append(f"<h3>{html.escape(caption)}</h3>\n<table>{body}</table>\n")
+    return "".join(out)
+
+
+def shard_list(shards: Iterable[Tuple[str, int, str, str]]) -> str:
+    """Past a few thousand policies the index lists the partitions' own lists: (link, size,
+    first policy, last policy) each."""
+    body = "".join(f'<tr><td><a href="{href}">{n} policies</a></td><td>{html.escape(first)} … '
+                   f"{html.escape(last)}</td></tr>" for href, n, first, last in shards)
+    return f"<h2>Policies</h2>\n<table><tr><th>list</th><th>from … to</th></tr>{body}</table>\n"
+
+
+def policy_section(n: int, f: Found, categories: Categories, checklist: Dict[str, Rule]) -> str:
+    """Policy `n`'s section: its items by category, its checklist, its text; anchors `p{n}`."""
     entry = f.entry
     out = [f'<section class="policy" id="p{n}">\n<h2>{html.escape(entry["id"])}</h2>\n']
     groups: Dict[str, List[tuple[dict, List[int]]]] = {}  # category -> (item, its sentences)
@@ -271,12 +267,11 @@ def _policy_section(n: int, f: Found, categories: Categories, checklist: Dict[st
     return "".join(out)
 
 
-def _policy_checklist(n: int, f: Found, items: Dict[str, dict]) -> str:
-    """The policy's checklist, each item's evidence linked to its sentences in the text below
-    (`items`: the corpus' checklist rows by item, for their titles and sources)."""
+def _policy_checklist(n: int, f: Found, items: Dict[str, Rule]) -> str:
+    """The policy's checklist, each item's evidence linked to its sentences in the text below."""
     starts = f.practices.segments.sentences
     basis = ("the sentence topics" if f.entry["checklist_from"] == "topics"
-             else "the text's words alone (the policy has no sentence topics)")
+             else "the words of every sentence")
     rows = []
     for e in f.entry["checklist"]:
         rule = items[e["item"]]
@@ -286,8 +281,8 @@ def _policy_checklist(n: int, f: Found, items: Dict[str, dict]) -> str:
             if j not in seen:
                 seen.append(j)
         links = " ".join(f'<a href="#p{n}-s{j}">{j + 1}</a>' for j in seen)
-        rows.append(f"<tr><td>{html.escape(rule['title'])}</td><td><span class=\"status {e['status']}\">"
-                    f"{e['status']}</span></td><td>{html.escape(rule['source'])}</td><td>{links}</td></tr>")
+        rows.append(f"<tr><td>{html.escape(rule.title)}</td><td><span class=\"status {e['status']}\">"
+                    f"{e['status']}</span></td><td>{html.escape(rule.source)}</td><td>{links}</td></tr>")
     return (f"<h3>Disclosure checklist</h3>\n<p class=\"head\">decided from {basis}</p>\n<table><tr>"
             f"<th>item</th><th>status</th><th>source</th><th>evidence</th></tr>{''.join(rows)}</table>\n")
 

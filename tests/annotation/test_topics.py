@@ -110,7 +110,7 @@ def test_evaluate_measures_the_checklist_by_ablation_with_the_assembled_pipeline
                  "--output", str(output)]) == 0
     printed = capsys.readouterr().out
     scores = json.loads(output.read_text(encoding="utf-8"))["checklist"]
-    for name in ("model", "words"):
+    for name in ("topics", "words"):
         result = scores[name]
         # each of the two policies: the items gold finds, decided whole and cut
         assert result["decisions"] > 0 and result["decisions"] % 2 == 0

@@ -1,6 +1,6 @@
 """The disclosure checklist: one data file, decided per policy from its sentences' topics (a
-pipeline's, or CAPP-130's gold) and patterns, written in report.json, checklist.csv, the
-Parquet tables and the page; and measured by ablation."""
+pipeline's, or CAPP-130's gold) and patterns, written in report.json and policies.jsonl,
+checklist.csv, the Parquet tables and the page; and measured by ablation."""
 from __future__ import annotations
 
 import csv
@@ -68,9 +68,35 @@ def test_a_topic_outside_the_labels_is_refused_by_name(tmp_path: Path):
         Checklist.load(bad)
 
 
+def by_topics() -> Checklist:
+    return replace(Checklist.load(), decide_by="topics")
+
+
+def test_by_default_every_sentence_is_read_by_its_words_topics_or_not():
+    checklist = Checklist.load()
+    assert checklist.decide_by == "words"
+    policy = capp_policy()
+    found = checklist(policy)
+    assert found["checklist_from"] == "text"
+    assert found == checklist(replace(policy, spans=[]))
+    # a sentence gold gave no topic is evidence too (of deletion, there)
+    shown = lambda found: [policy.text[a:b] for a, b in {e["item"]: e for e in found["checklist"]}[
+        "rights_deletion"]["evidence"]]
+    assert shown(found) == [LINES[5][0], LINES[6][0]]
+    assert shown(by_topics()(policy)) == [LINES[5][0]]
+
+
+def test_a_table_decided_by_neither_is_refused(tmp_path: Path):
+    bad = tmp_path / "checklist.toml"
+    bad.write_text(TABLE.read_text(encoding="utf-8").replace('decide_by = "words"', 'decide_by = "guess"'),
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="decide_by 'guess' is neither"):
+        Checklist.load(bad)
+
+
 def test_present_vague_and_missing_follow_the_topics_and_evidence_points_at_sentences():
     policy = capp_policy()
-    found = Checklist.load()(policy)
+    found = by_topics()(policy)
     assert found["checklist_from"] == "topics"
     got = statuses(found)
     assert got["account_cancellation"] == "present"  # a path in the app
@@ -90,7 +116,7 @@ def test_an_open_list_is_not_a_purpose_stated_item_by_item():
 
 
 def test_a_classifiers_topics_count_from_the_tables_score_and_a_policy_without_topics_is_read_by_its_words():
-    checklist = Checklist.load()
+    checklist = by_topics()
     policy = capp_policy()
     scored = {s: (0.99 if s.label != "CONTROL" else checklist.topic_score - 0.01) for s in policy.spans}
     tagged = replace(policy, spans=[], topics=scored)
@@ -106,7 +132,7 @@ def test_ablation_deletes_a_topics_gold_sentences_and_counts_the_decisions():
     cut = without_topics(policy, frozenset({"CONTROL"}))
     assert "注销您的账号" not in cut.text and LINES[6][0] in cut.text
     assert {s.label for s in cut.spans} == {"COLLECTION", "IMPORTANT", "RETENTION", "CONTACT"}
-    checklist = Checklist.load()
+    checklist = by_topics()
     # a tagger that gives back the gold topics of each text decides every item right
     gold_of = {policy.text: policy}
     gold_of.update({without_topics(policy, rule.topics).text: without_topics(policy, rule.topics)
@@ -114,7 +140,7 @@ def test_ablation_deletes_a_topics_gold_sentences_and_counts_the_decisions():
     perfect = ablation([policy], checklist, lambda docs: [gold_of[d.text] for d in docs])
     assert perfect["share"] == 1.0 and perfect["decisions"] > 0 and not perfect["wrong"]
     # read by its words, the line about cancellation that gold left without a topic remains
-    words = ablation([policy], checklist)
+    words = ablation([policy], Checklist.load())
     assert "rw_1 account_cancellation cut: vague" in words["wrong"]
     assert words["wrong_cut_on_unlabelled"] >= 1 and words["right"] < words["decisions"]
 
@@ -129,8 +155,9 @@ def test_report_writes_the_checklist_in_json_csv_tables_and_page(tmp_path: Path)
     out = tmp_path / "report"
     assert main(["report", str(source), "--out", str(out)]) == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    first = report["policies"][0]
-    assert first["checklist_from"] == "topics" and report["policies"][1]["checklist_from"] == "text"
+    with (out / "policies.jsonl").open(encoding="utf-8") as lines:
+        first, second = [json.loads(line) for line in lines]
+    assert first["checklist_from"] == second["checklist_from"] == "text"  # the default: words
     assert statuses(first)["account_cancellation"] == "present"
     shares = {row["item"]: row for row in report["corpus"]["checklist"]}
     assert shares["children"]["missing"] == 2 and shares["children"]["missing_share"] == 1.0
@@ -138,9 +165,9 @@ def test_report_writes_the_checklist_in_json_csv_tables_and_page(tmp_path: Path)
         rows = list(csv.DictReader(handle))
     row = next(r for r in rows if r["policy"] == "rw_1" and r["item"] == "account_cancellation")
     assert row["status"] == "present" and row["first_evidence"] == LINES[4][0]
-    table = pandas.read_parquet(out / "tables" / "checklist.parquet")
+    table = pandas.read_parquet(out / "tables" / "checklist")
     assert len(table) == len(rows) == 2 * len(shares)
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     assert "Disclosure checklist" in page and '<span class="status missing">missing</span>' in page
     # each evidence sentence is linked to its place in the policy's text on the page
     row = re.search(r"<tr><td>注销账号的方式</td>.*?</tr>", page).group()

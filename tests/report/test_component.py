@@ -92,8 +92,8 @@ def test_annotate_writes_the_report_spans_and_the_report_reads_them(tmp_path: Pa
     source = tmp_path / "p.jsonl"
     source.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     assert main(["report", str(source), "--out", str(tmp_path / "out"), "--no-lists"]) == 0
-    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-    (policy,) = report["policies"]
+    with (tmp_path / "out" / "policies.jsonl").open(encoding="utf-8") as lines:
+        (policy,) = [json.loads(line) for line in lines]
     assert [e["text"] for e in policy["data_items"]] == ["硬件型号", "操作系统版本号", "IP地址"]
     # and the items take the action of the report's ACTION span
     assert all(e["actions"] for e in policy["data_items"])

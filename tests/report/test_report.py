@@ -244,11 +244,18 @@ def run_report(tmp_path: Path, *inputs: str, extra: Tuple[str, ...] = ()) -> Tup
     return main(["report", *inputs, "--out", str(out), *extra]), out
 
 
+def entries(out: Path) -> List[dict]:
+    """The report's per-policy entries: a JSON line each in policies.jsonl, in order."""
+    with (out / "policies.jsonl").open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
 def test_the_report_of_a_small_input_has_exactly_the_expected_items(tmp_path, capsys):
     code, out = run_report(tmp_path, str(FIXTURE))
     assert code == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    alpha, b = report["policies"]
+    assert list(report) == ["corpus"]  # the policies' entries are policies.jsonl's lines
+    alpha, b = entries(out)
     assert (alpha["id"], alpha["chars"], alpha["data_items"]) == ("alpha", 62, ALPHA)
     assert alpha["categories"] == {"个人基本资料": 1, "个人常用设备信息": 3, "个人位置信息": 1, "generic": 1}
     assert (b["id"], b["data_items"]) == ("b", B)
@@ -303,7 +310,7 @@ def test_the_report_of_a_small_input_has_exactly_the_expected_items(tmp_path, ca
 def test_the_page_links_each_item_to_its_sentence_and_escapes_the_text(tmp_path):
     code, out = run_report(tmp_path, str(FIXTURE))
     assert code == 0
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     assert "<script" not in page and "<link" not in page  # self-contained: nothing fetched
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;为实名认证" in page
@@ -328,7 +335,7 @@ def test_at_points_at_the_item_as_shown_without_its_prefix(tmp_path):
         ensure_ascii=False) + "\n", encoding="utf-8")
     code, out = run_report(tmp_path, str(source))
     assert code == 0
-    rows = json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]["data_items"]
+    rows = entries(out)[0]["data_items"]
     assert [(row["text"], [text[a:b] for a, b in row["at"]]) for row in rows] == [
         ("手机号码", ["手机号码"]), ("IMEI", ["IMEI"])]
 
@@ -341,7 +348,7 @@ def test_every_item_links_to_its_sentences_whatever_its_shown_text(tmp_path):
         {"start": 8, "end": 15, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
     code, out = run_report(tmp_path, str(source))
     assert code == 0
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r"<tr><td>[^<]*手机号码.*?</tr>", page)
     assert len(rows) == 1 and '<a href="#p0-s1">2</a>' in rows[0]
 
@@ -363,10 +370,11 @@ def test_bad_input_is_one_located_line_each_and_the_good_is_kept(tmp_path, capsy
     assert errors[2] == f"{bad}:4:1: error: bad-record: a JSON object per line expected, not list"
     assert errors[3].startswith(str(missing))
     assert all("Traceback" not in e for e in errors)
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    policies = entries(out)
     # y's bad span is left out, y itself kept
-    assert [(p["id"], len(p["data_items"])) for p in report["policies"]] == [("alpha", len(ALPHA)), ("y", 0)]
-    assert report["policies"][0]["data_items"] == ALPHA
+    assert [(p["id"], len(p["data_items"])) for p in policies] == [("alpha", len(ALPHA)), ("y", 0)]
+    assert policies[0]["data_items"] == ALPHA
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["corpus"]["policies"] == 2
 
 
 def test_an_unreadable_parquet_file_is_one_line(tmp_path, capsys):
@@ -376,7 +384,8 @@ def test_an_unreadable_parquet_file_is_one_line(tmp_path, capsys):
     assert code == 1
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 1 and errors[0].startswith(f"{broken}: error: not a readable Parquet file")
-    assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["corpus"]["policies"] == 2
+    assert len(entries(out)) == 2
 
 
 def test_one_of_anything_is_counted_in_the_singular(tmp_path, capsys):
@@ -392,7 +401,7 @@ def test_one_of_anything_is_counted_in_the_singular(tmp_path, capsys):
     assert "1 policy: 3 item occurrences from 1 DATA span;" in printed
     assert "; 1 policy names sensitive items" in printed
     assert " over 1 policy;" in printed
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     assert "<p>1 policy; 3 data item occurrences from 1 DATA span; 1 policy names sensitive" in page
 
 
@@ -402,7 +411,7 @@ def test_an_unwritable_out_folder_is_one_line(tmp_path, capsys):
     code = main(["report", str(FIXTURE), "--out", str(blocker / "report")])
     assert code == 1
     errors = capsys.readouterr().err.strip().splitlines()
-    assert errors == [f"{blocker / 'report'}: error: cannot write (Not a directory)"]
+    assert errors == [f"{blocker / 'report'}: error: cannot make the output folder (Not a directory)"]
 
 
 @pytest.mark.parametrize("make", [
@@ -416,7 +425,9 @@ def test_no_policy_read_is_one_line_and_no_report(tmp_path, capsys, make):
     assert code == 1
     captured = capsys.readouterr()
     assert len(captured.err.strip().splitlines()) == 1 and str(source) in captured.err
-    assert captured.out == "" and not out.exists()
+    # the folder may hold the job's manifest, but no report
+    assert captured.out == ""
+    assert not any((out / name).exists() for name in ("report.json", "policies.jsonl", "index.html"))
 
 
 def test_a_parquet_file_broken_inside_is_one_line(tmp_path, capsys):
@@ -436,7 +447,8 @@ def test_a_parquet_file_broken_inside_is_one_line(tmp_path, capsys):
     assert code == 1
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 1 and errors[0].startswith(f"{shard}: rows 0-49: error: not readable (")
-    assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"]) == 2
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["corpus"]["policies"] == 2
+    assert len(entries(out)) == 2
 
 
 def _fixture_policies() -> List[Document]:
@@ -481,10 +493,10 @@ def test_every_input_format_gives_the_same_report(tmp_path):
     for source in (shard, corpus, brackets):
         out = tmp_path / f"out-{source.name}"
         assert main(["report", str(source), "--out", str(out)]) == 0
-        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        got = {p["id"]: p["data_items"] for p in report["policies"]}
+        policies = entries(out)
+        got = {p["id"]: p["data_items"] for p in policies}
         if source == corpus:  # paragraphs joined by a line break: offsets after the cut move by one
-            for p in report["policies"]:
+            for p in policies:
                 cut = cuts[p["id"]]
                 for item in p["data_items"]:
                     item["at"] = [[a - (a > cut), b - (b > cut)] for a, b in item["at"]]
@@ -539,7 +551,7 @@ def test_a_ca4p_folder_reports_every_policy(ca4p_dir, tmp_path, capsys):
     code, out = run_report(tmp_path, str(ca4p_dir), extra=("--labels", "ca4p"))
     assert code == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["corpus"]["policies"] == len(report["policies"]) == 435
+    assert report["corpus"]["policies"] == len(entries(out)) == 435
     assert report["corpus"]["coverage"]["data_spans"] == 11869
     assert report["corpus"]["coverage"]["items_share_non_generic"] >= 0.85
     assert "action_check" in report["corpus"]
@@ -566,7 +578,7 @@ document.body.append(probe);
 def test_chromium_renders_the_page_with_every_chart_and_the_policy_text_as_text(tmp_path, browser):
     code, out = run_report(tmp_path, str(FIXTURE))
     assert code == 0
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     probed = tmp_path / "probed.html"
     probed.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     dom = browser.run(probed, tmp_path / "profile", "--dump-dom")
@@ -610,7 +622,7 @@ def test_min_score_leaves_out_the_spans_annotate_scored_lower(tmp_path):
     # The fixture's scores fall from 0.9 by 0.01 a span: alpha's DATA spans are its 3rd, 8th and 10th.
     code, out = run_report(tmp_path, str(FIXTURE), extra=("--min-score", "0.85"))
     assert code == 0
-    alpha = json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]
+    alpha = entries(out)[0]
     assert [e["text"] for e in alpha["data_items"]] == ["手机号码", "设备标识符", "IMEI", "OAID"]
 
 
@@ -669,8 +681,7 @@ def test_the_report_grows_a_taggers_lists_and_never_gold(tmp_path):
         source.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
         code, out = main(["report", str(source), "--out", str(tmp_path / name), *extra]), tmp_path / name
         assert code == 0
-        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        shown[name] = [e["text"] for e in report["policies"][0]["data_items"]]
+        shown[name] = [e["text"] for e in entries(out)[0]["data_items"]]
     assert shown["tagger"] == ["硬件型号", "操作系统版本号", "网络设备硬件地址", "MAC", "IP地址", "操作日志"]
     assert shown["tagger-off"] == shown["gold"] == ["IP地址"]
 
@@ -722,11 +733,16 @@ def test_make_report_is_what_the_command_runs(tmp_path, run):
     from pipeline.report.make import OUTPUTS, ReportOptions, make_report
 
     result = make_report([str(FIXTURE)], tmp_path / "f", ReportOptions(title="t"))
-    assert result.failures == [] and [p["id"] for p in result.report["policies"]] == ["alpha", "b"]
+    assert result.messages == [] and not result.failed and result.unfinished == 0
+    assert [p["id"] for p in entries(tmp_path / "f")] == ["alpha", "b"]
+    assert result.report == json.loads((tmp_path / "f" / "report.json").read_text(encoding="utf-8"))
+    assert result.report["corpus"]["policies"] == 2
     assert all((tmp_path / "f" / name).exists() for name in OUTPUTS)
     code, out, _ = run("report", FIXTURE, "--out", tmp_path / "c", "--title", "t")
     assert code == 0 and out.splitlines()[:-1] == result.lines
-    assert (tmp_path / "c" / "report.json").read_text(encoding="utf-8") == \
-        (tmp_path / "f" / "report.json").read_text(encoding="utf-8")
+    for name in ("report.json", "policies.jsonl"):
+        assert (tmp_path / "c" / name).read_text(encoding="utf-8") == \
+            (tmp_path / "f" / name).read_text(encoding="utf-8")
     nothing = make_report([str(tmp_path / "absent.jsonl")], tmp_path / "g", ReportOptions())
-    assert nothing.report == {} and nothing.failures == [f"{tmp_path / 'absent.jsonl'}: error: no such file or folder"]
+    assert nothing.report == {} and nothing.failed
+    assert nothing.messages == [f"{tmp_path / 'absent.jsonl'}: error: no such file or folder"]

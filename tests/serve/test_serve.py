@@ -110,7 +110,9 @@ def test_annotate_answers_what_annotate_writes(server: Server, model: Path, tmp_
 def test_report_answers_the_policys_record_of_report_json(server: Server, model: Path, tmp_path: Path):
     annotated = annotated_by_cli(model, tmp_path)
     assert main(["report", str(annotated), "--out", str(tmp_path / "report")]) == 0
-    expected = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["policies"]
+    # the command's per-policy records: a line each of policies.jsonl (report.json holds the corpus)
+    with (tmp_path / "report" / "policies.jsonl").open(encoding="utf-8") as lines:
+        expected = [json.loads(line) for line in lines]
     status, answer = server.json("/report", policies())
     assert status == 200 and answer == expected
     assert any(policy["data_items"] for policy in answer)
