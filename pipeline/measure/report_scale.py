@@ -28,15 +28,15 @@ RUNS = (("in-process", 1), ("in-process", 10), ("local:1", 10), ("local:2", 10),
 def report_benchmark(nlp: Language, policies: Sequence[str], say: Callable[[str], None],
                      fail: Callable[[str], None]) -> bool:
     """Measure and `say` each figure; False, after `fail` heard why, if a run failed."""
-    from ..formats.jsonl import line
+    from ..formats.jsonl import record
 
-    annotated = [line(doc) for doc in annotate(nlp, [Document(str(n), text) for n, text in enumerate(policies)])]
+    annotated = [record(doc) for doc in annotate(nlp, [Document(str(n), text) for n, text in enumerate(policies)])]
     with tempfile.TemporaryDirectory(prefix="privspan-report-") as work:
         root = Path(work)
         corpora = {}
         for times in (1, 10):
             path = root / f"{times}x.jsonl"
-            records = (json.loads(annotated[i % len(annotated)]) for i in range(POLICIES * times))
+            records = (annotated[i % len(annotated)] for i in range(POLICIES * times))
             path.write_text("".join(json.dumps(dict(r, id=f"p{i:06d}"), ensure_ascii=False) + "\n"
                                     for i, r in enumerate(records)), encoding="utf-8")
             corpora[times] = path
