@@ -14,6 +14,7 @@ from .items import Item, Options, items_of, outermost
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 
 TOP_ITEMS = 30
+WITHOUT_CANONICAL = 50  # the most frequent items with no canonical item, for growing the table
 # CA4P-483's action labels: the truth the verb rule is checked against.
 TRUTH = {"COLLECT": COLLECT, "SHARE": SHARE}
 
@@ -41,8 +42,10 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
         practice = practices.at(item.start)
         row = rows.get(key)
         if row is None:
-            category, sensitive = categories.assign(item.text)
+            category, sensitive = categories.assign_item(item.text, item.head)
+            canonical = categories.canonical_of(item.text)
             row = rows[key] = {"text": categories.display(item.text), "head": _head(item, categories),
+                               "canonical": canonical.id if canonical else None,
                                "category": category, "sensitive": sensitive, "count": 0, "actions": [],
                                "purposes": [], "receivers": [], "at": []}
             sentences[key] = []
@@ -85,8 +88,10 @@ def build(policies: Sequence[Document], categories: Optional[Categories] = None,
     checklist = Checklist.load()
     found = [report_policy(p, categories, verbs, options, checklist) for p in policies]
     tally = Tally.of(found, categories, verbs)
-    report = {"policies": [f.entry for f in found],
-              "corpus": summary(tally, top_items([f.entry for f in found], categories), categories, checklist)}
+    entries = [f.entry for f in found]
+    report = {"policies": entries,
+              "corpus": summary(tally, top_items(entries, categories), categories, checklist,
+                                top_items(entries, categories, WITHOUT_CANONICAL, without_canonical=True))}
     return report, found
 
 
@@ -106,6 +111,7 @@ class Tally:
     confusion: Counter = field(default_factory=Counter)
     disagreements: Counter = field(default_factory=Counter)
     checklist: Counter = field(default_factory=Counter)  # "item status" -> policies
+    canonical: Counter = field(default_factory=Counter)  # canonical item -> policies naming it
 
     @classmethod
     def of(cls, found: Sequence[Found], categories: Categories, verbs: Verbs) -> "Tally":
@@ -119,6 +125,7 @@ class Tally:
                 tally.occurrences[e["category"]] += e["count"]
                 tally.actions.update(e["actions"])
             tally.checklist.update(f"{e['item']} {e['status']}" for e in f.entry["checklist"])
+            tally.canonical.update({e["canonical"] for e in rows if e["canonical"]})
         tally.coverage = _coverage_counts(found, categories)
         _action_counts(found, verbs, tally)
         return tally
@@ -136,22 +143,28 @@ class Tally:
         return cls(**{name: Counter(value) if isinstance(value, dict) else value for name, value in data.items()})
 
 
-def top_items(entries: Sequence[dict], categories: Categories) -> List[dict]:
-    """The TOP_ITEMS items most policies name (generic mentions left out), in memory; a job
-    asks its tables the same (report/job.py)."""
+def top_items(entries: Sequence[dict], categories: Categories, n: int = TOP_ITEMS,
+              without_canonical: bool = False) -> List[dict]:
+    """The `n` items most policies name (generic mentions left out; with `without_canonical`,
+    those with no canonical item only), in memory; a job asks its tables the same
+    (report/job.py)."""
     item_shown: Dict[str, dict] = {}
     for entry in entries:
         for e in entry["data_items"]:
+            if without_canonical and e["canonical"]:
+                continue
             row = item_shown.setdefault(categories.core(e["text"]), {
                 "text": e["text"], "category": e["category"], "sensitive": e["sensitive"], "policies": 0, "count": 0})
             row["policies"] += 1
             row["count"] += e["count"]
     return sorted((row for row in item_shown.values() if row["category"] != GENERIC),
-                  key=lambda r: (-r["policies"], -r["count"], r["text"]))[:TOP_ITEMS]
+                  key=lambda r: (-r["policies"], -r["count"], r["text"]))[:n]
 
 
-def summary(tally: Tally, top: List[dict], categories: Categories, checklist: Checklist) -> dict:
-    """The corpus summary, report.json's `corpus`, from a tally and the most frequent items."""
+def summary(tally: Tally, top: List[dict], categories: Categories, checklist: Checklist,
+            without: Sequence[dict] = ()) -> dict:
+    """The corpus summary, report.json's `corpus`, from a tally, the most frequent items and
+    the most frequent of those with no canonical item (`without`)."""
     n = tally.policies
     share = lambda k: round(k / n, 4) if n else 0.0
     rows = []
@@ -169,6 +182,12 @@ def summary(tally: Tally, top: List[dict], categories: Categories, checklist: Ch
             "coverage": coverage(tally.coverage),
             "categories": rows,
             "top_items": top,
+            "canonical_items": [{"id": key, "name": categories.canonical[key].name,
+                                 "category": categories.canonical[key].category,
+                                 "sensitive": categories.canonical[key].sensitive,
+                                 "policies": n_named, "share": share(n_named)}
+                                for key, n_named in sorted(tally.canonical.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "top_without_canonical": list(without),
             "actions": {kind: tally.actions[kind] for kind in KINDS},
             "checklist": checklist_shares(tally, checklist),
             **({"action_check": check} if check["actions"] else {})}
@@ -193,9 +212,10 @@ def _coverage_counts(found: Sequence[Found], categories: Categories) -> Counter:
     for f in found:
         by_span: Dict[int, List[str]] = {}
         for item in f.items:
-            category = categories.assign(item.text)[0]
+            category = categories.assign_item(item.text, item.head)[0]
             kind = category if category in (GENERIC, OTHER) else "standard"
             counts[f"items_{kind}"] += 1
+            counts["canonical"] += kind != GENERIC and categories.canonical_of(item.text) is not None
             if item.span >= 0:
                 by_span.setdefault(item.span, []).append(kind)
         counts["spans_all"] += len(outermost(f.policy.spans))
@@ -210,6 +230,8 @@ def _coverage_counts(found: Sequence[Found], categories: Categories) -> Counter:
 
 
 def coverage(counts: Counter) -> dict:
+    """The shares of DATA spans and item occurrences in a category of table A.1, and of the
+    non-generic item occurrences that are a canonical item."""
     spans = {key[len("spans_"):]: value for key, value in counts.items() if key.startswith("spans_")}
     items = Counter({key[len("items_"):]: value for key, value in counts.items() if key.startswith("items_")})
     n_items = sum(items.values())
@@ -219,7 +241,9 @@ def coverage(counts: Counter) -> dict:
             "spans_share_non_generic": _ratio(spans["standard"], spans["all"] - spans[GENERIC]),
             "items": n_items, "items_standard": items["standard"], "items_generic": items[GENERIC],
             "items_other": items[OTHER], "items_share": _ratio(items["standard"], n_items),
-            "items_share_non_generic": _ratio(items["standard"], n_items - items[GENERIC])}
+            "items_share_non_generic": _ratio(items["standard"], n_items - items[GENERIC]),
+            "items_canonical": counts["canonical"],
+            "items_canonical_share": _ratio(counts["canonical"], n_items - items[GENERIC])}
 
 
 def _action_counts(found: Sequence[Found], verbs: Verbs, tally: Tally) -> None:

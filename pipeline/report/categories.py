@@ -1,5 +1,6 @@
 """The data categories of `data/categories.toml` (GB/T 35273-2020 table A.1, sensitivity by its
-Appendix B and PIPL art. 28), and the rule that puts a data item in one of them."""
+Appendix B and PIPL art. 28) and the canonical items of `data/canonical.toml`, and the rule
+that puts a data item in one of them: a canonical item's whole term first, then keywords."""
 from __future__ import annotations
 
 import tomllib
@@ -10,6 +11,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "categories.toml"
+CANONICAL_FILE = DATA_FILE.with_name("canonical.toml")
+# Tails an item's text may carry beyond a canonical term: IMEI信息 is IMEI.
+TERM_TAILS = ("信息", "数据")
 GENERIC = "generic"
 OTHER = "other"
 
@@ -27,10 +31,20 @@ class Category:
     sensitive: bool
 
 
+@dataclass(frozen=True)
+class Canonical:
+    """An item of data/canonical.toml."""
+
+    id: str
+    name: str
+    category: str
+    sensitive: bool
+
+
 class Categories:
     """The table of a categories file; `assign(text)` gives (category, sensitive)."""
 
-    def __init__(self, path: Path = DATA_FILE) -> None:
+    def __init__(self, path: Path = DATA_FILE, canonical: Path = CANONICAL_FILE) -> None:
         table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         self.path = Path(path)
         self.categories: List[Category] = [
@@ -60,7 +74,21 @@ class Categories:
         self.longest = max(map(len, self.keywords), default=1)
         self.anywhere: List[Tuple[str, str]] = [
             (normalise(k), row["basis"]) for row in table.get("sensitive_anywhere", []) for k in row["keywords"]]
+        # normalised term -> its canonical item
+        self.terms: Dict[str, Canonical] = {}
+        self.canonical: Dict[str, Canonical] = {}
+        for row in tomllib.loads(Path(canonical).read_text(encoding="utf-8"))["items"]:
+            item = Canonical(row["id"], row["name"], row["category"], bool(row["sensitive"]))
+            if item.category not in self.by_name or item.id in self.canonical:
+                raise ValueError(f"{canonical}: item {item.id}: a duplicate id, or {item.category!r} is not a "
+                                 f"category of {path}")
+            self.canonical[item.id] = item
+            for term in row["terms"]:
+                if self.terms.setdefault(normalise(term), item) != item:
+                    raise ValueError(f"{canonical}: term {term!r} is of two items, "
+                                     f"{self.terms[normalise(term)].id} and {item.id}")
         self.assign = lru_cache(maxsize=None)(self._assign)
+        self.canonical_of = lru_cache(maxsize=None)(self._canonical_of)
 
     def core(self, text: str) -> str:
         """The normalised text without the `strip` prefixes (您的, 上述…)."""
@@ -113,10 +141,32 @@ class Categories:
         text = normalise(text)
         return next((basis for key, basis in self.anywhere if key in text), None)
 
+    def _canonical_of(self, text: str) -> Optional[Canonical]:
+        """The canonical item whose term the text is (with 您的/上述 off, and a 信息/数据 tail)."""
+        core = self.core(text)
+        found = self.terms.get(core)
+        for tail in TERM_TAILS:
+            if found is None and core.endswith(tail):
+                found = self.terms.get(core[:-len(tail)])
+        return found
+
+    def assign_item(self, text: str, head: Optional[str]) -> Tuple[str, bool]:
+        """(category, sensitive) of an item listed under `head`: an item the table leaves in
+        `other` takes its head's category (Wi-Fi名称 under 位置信息 is a location)."""
+        category, sensitive = self.assign(text)
+        if category == OTHER and head is not None:
+            under, under_sensitive = self.assign(head)
+            if under not in (GENERIC, OTHER):
+                return under, sensitive or under_sensitive
+        return category, sensitive
+
     def _assign(self, text: str) -> Tuple[str, bool]:
         core = self.core(text)
-        found = self.keyword(core)
         anywhere = self.sensitive_basis(core) is not None
+        canonical = self.canonical_of(text)
+        if canonical is not None:
+            return canonical.category, canonical.sensitive or anywhere
+        found = self.keyword(core)
         if self.is_generic(core, found is not None):
             return GENERIC, anywhere
         if found is None:
@@ -138,5 +188,5 @@ def _latin_ok(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=4)
-def load(path: Path = DATA_FILE) -> Categories:
-    return Categories(path)
+def load(path: Path = DATA_FILE, canonical: Path = CANONICAL_FILE) -> Categories:
+    return Categories(path, canonical)

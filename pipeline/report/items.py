@@ -7,6 +7,7 @@ sentence, clause and action.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
 LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a grown list ends
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
+MARKUP = re.compile(r"[<>]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     items = [Item(i.start, i.end, i.text, None, i.span)
              if i.head is not None and categories.core(i.head) == categories.core(i.text) else i
              for i in items]
+    # Markup left in a text (<the-end-of-privacy-policy> in CAPP-130's) is no data item.
+    items = [i for i in items if not MARKUP.search(i.text)]
     return sorted(items, key=lambda i: (i.start, i.end))
 
 

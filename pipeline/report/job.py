@@ -259,8 +259,8 @@ def finish(job: Job, options: ReportOptions, csv: bool) -> Finished:
         tally.add(Tally.from_json(part["tally"]))
         sizes += part["sections_bytes"]
         counts.append(part["policies"])
-    top_items, standouts, rows = _ask_tables(out, shards)
-    corpus = summary(tally, top_items, categories, checklist)
+    top_items, without, standouts, rows = _ask_tables(out, shards)
+    corpus = summary(tally, top_items, categories, checklist, without)
     report = {"corpus": corpus}
     write_atomically(out / "report.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     _concatenate(out / ENTRIES, (out / PARTS / f"{shard}.entries.jsonl" for shard in shards))
@@ -269,12 +269,12 @@ def finish(job: Job, options: ReportOptions, csv: bool) -> Finished:
     return Finished(report, _write_pages(out, shards, counts, corpus, options.title, sizes, standouts, rows))
 
 
-def _ask_tables(out: Path, shards: Sequence[str]) -> Tuple[List[dict], Dict[str, list], Callable]:
-    """The most frequent items, the policies that stand out, and a way to read the policies'
-    rows: DuckDB over the done partitions' tables."""
+def _ask_tables(out: Path, shards: Sequence[str]) -> Tuple[List[dict], List[dict], Dict[str, list], Callable]:
+    """The most frequent items, those of them with no canonical item, the policies that stand
+    out, and a way to read the policies' rows: DuckDB over the done partitions' tables."""
     import duckdb
 
-    from .build import TOP_ITEMS
+    from .build import TOP_ITEMS, WITHOUT_CANONICAL
     from .categories import GENERIC
 
     # one thread and a small memory limit: the client's memory is what must stay flat (DuckDB
@@ -282,7 +282,7 @@ def _ask_tables(out: Path, shards: Sequence[str]) -> Tuple[List[dict], Dict[str,
     con = duckdb.connect(config={"threads": 1, "memory_limit": "256MB"})
     files = lambda table: [str(out / "tables" / table / f"{shard}.parquet") for shard in shards]
     if not shards:
-        return [], {}, lambda: iter(())
+        return [], [], {}, lambda: iter(())
     # a view cannot take parameters: the paths are quoted as SQL strings
     listed = lambda table: "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in files(table)) + "]"
     con.execute("CREATE VIEW items AS SELECT *, regexp_extract(filename, 'part-[0-9]+') AS shard, "
@@ -291,13 +291,14 @@ def _ask_tables(out: Path, shards: Sequence[str]) -> Tuple[List[dict], Dict[str,
     con.execute("CREATE VIEW policies AS SELECT *, regexp_extract(filename, 'part-[0-9]+') AS shard, "
                 f"file_row_number AS k FROM read_parquet({listed('policies')}, filename=true, file_row_number=true)")
     # as build.top_items does in memory: each item shown as the first policy names it
-    top = con.execute(
-        "SELECT arg_min(item, o) AS text, arg_min(category, o) AS category, arg_min(sensitive, o) AS sensitive, "
-        "count(*) AS policies, sum(count)::BIGINT AS count FROM items GROUP BY key "
-        "HAVING arg_min(category, o) != ? ORDER BY policies DESC, count DESC, text LIMIT ?",
-        [GENERIC, TOP_ITEMS]).fetchall()
-    top_items = [{"text": t, "category": c, "sensitive": bool(s), "policies": int(p), "count": int(n)}
-                 for t, c, s, p, n in top]
+    ask_top = lambda where, n: [
+        {"text": t, "category": c, "sensitive": bool(s), "policies": int(p), "count": int(k)}
+        for t, c, s, p, k in con.execute(
+            "SELECT arg_min(item, o) AS text, arg_min(category, o) AS category, arg_min(sensitive, o) AS sensitive, "
+            f"count(*) AS policies, sum(count)::BIGINT AS count FROM items {where} GROUP BY key "
+            "HAVING arg_min(category, o) != ? ORDER BY policies DESC, count DESC, text LIMIT ?", [GENERIC, n]).fetchall()]
+    top_items = ask_top("", TOP_ITEMS)
+    without = ask_top("WHERE canonical IS NULL", WITHOUT_CANONICAL)
     policy_of = "(SELECT shard, policy, min(k) AS k FROM policies GROUP BY shard, policy)"
     questions = {
         "most categories of sensitive items": "SELECT i.shard, p.k, i.policy, count(DISTINCT i.category) AS n "
@@ -320,7 +321,7 @@ def _ask_tables(out: Path, shards: Sequence[str]) -> Tuple[List[dict], Dict[str,
                     yield shard, k, row
                     k += 1
 
-    return top_items, standouts, rows
+    return top_items, without, standouts, rows
 
 
 def _write_csvs(out: Path, shards: Sequence[str], categories: Categories) -> None:

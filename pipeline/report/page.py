@@ -174,6 +174,7 @@ def top(corpus: dict, title: str, charts: Dict[str, str], index: str, standouts:
         out.append(f'<figure class="{cls}" id="chart-{name}"><figcaption>{html.escape(captions[name])}'
                    f"</figcaption>\n{svg}\n</figure>\n")
     out.append(_category_table(corpus))
+    out.append(_canonical_table(corpus))
     out.append(_checklist_table(corpus))
     out.append(standouts)
     out.append(index)
@@ -189,6 +190,23 @@ def _category_table(corpus: dict) -> str:
     return ("<h2>Categories</h2>\n<table><tr><th>category</th><th>sensitive as a whole</th><th>policies</th>"
             "<th>with sensitive items</th><th>occurrences</th><th>examples (table A.1)</th></tr>"
             f"{rows}</table>\n")
+
+
+CANONICAL_ROWS = 50
+SENSITIVE_MARK = '<span class="sensitive">敏感</span>'
+
+
+def _canonical_table(corpus: dict) -> str:
+    """The canonical items (data/canonical.toml) most policies name, with how many."""
+    rows = "".join(
+        f"<tr><td>{html.escape(r['name'])} <span class=\"head\">{r['id']}</span></td><td>{html.escape(r['category'])}</td>"
+        f"<td>{SENSITIVE_MARK if r['sensitive'] else ''}</td>"
+        f"<td class=\"n\">{r['policies']}</td><td class=\"n\">{_share(r['share'])}</td></tr>"
+        for r in corpus["canonical_items"][:CANONICAL_ROWS])
+    share = _share(corpus["coverage"]["items_canonical_share"])
+    return (f"<h2>Canonical items</h2>\n<p>{share} of the non-generic item occurrences are a canonical item "
+            "(pipeline/data/canonical.toml); the most named:</p>\n<table><tr><th>item</th><th>category</th>"
+            f"<th>sensitive</th><th>policies</th><th>share</th></tr>{rows}</table>\n")
 
 
 def _checklist_table(corpus: dict) -> str:

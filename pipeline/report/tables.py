@@ -17,7 +17,8 @@ POLICIES = pa.schema([("policy", pa.string()), ("chars", pa.int64()), ("items", 
                       ("sensitive_items", pa.int32()), ("collect", pa.int32()), ("share", pa.int32()),
                       ("categories", pa.map_(pa.string(), pa.int32())), ("checklist_missing", pa.int32())])
 # `key`: the item as items are compared (normalised, 您的/上述 off): what the corpus counts by
-DATA_ITEMS = pa.schema([("policy", pa.string()), ("item", pa.string()), ("key", pa.string()), ("head", pa.string()),
+DATA_ITEMS = pa.schema([("policy", pa.string()), ("item", pa.string()), ("key", pa.string()),
+                        ("canonical", pa.string()), ("head", pa.string()),
                         ("category", pa.string()), ("sensitive", pa.bool_()), ("count", pa.int32()),
                         ("actions", pa.list_(pa.string())), ("purposes", pa.list_(pa.string())),
                         ("receivers", pa.list_(pa.string())), ("at", pa.list_(pa.list_(pa.int64())))])
@@ -39,7 +40,7 @@ def write_tables(entries: Sequence[dict], folder: Path, shard: str, categories: 
                                         if name in policy["categories"]],
                          "checklist_missing": sum(e["status"] == "missing" for e in policy["checklist"])})
         items.extend({"policy": policy["id"], "item": e["text"], "key": categories.core(e["text"]),
-                      "head": e["head"], "category": e["category"],
+                      "canonical": e["canonical"], "head": e["head"], "category": e["category"],
                       "sensitive": bool(e["sensitive"]), "count": e["count"], "actions": e["actions"],
                       "purposes": e["purposes"], "receivers": e["receivers"], "at": e["at"]} for e in found)
         checks.extend({"policy": policy["id"], **e} for e in policy["checklist"])

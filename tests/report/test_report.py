@@ -137,7 +137,7 @@ def test_the_data_file_holds_the_categories_of_table_a1_in_order_each_keyword_on
     ("人脸信息", "个人生物识别信息", True),
     ("登录密码", "网络身份标识信息", True),
     ("病史", "个人健康生理信息", True),
-    ("身高", "个人基本资料", False),
+    ("身高", "个人健康生理信息", False),  # A.1 lists 体重、身高 there (the canonical table)
     ("宗教信仰", "其他信息", True),
     ("个人信息", GENERIC, False),
     ("您的相关个人信息", GENERIC, False),  # generic words only
@@ -216,25 +216,25 @@ def test_ca4p_labels_are_read_as_their_roles():
 # --- The command -------------------------------------------------------------------------
 
 ALPHA = [
-    {"text": "手机号码", "head": None, "category": "个人基本资料", "sensitive": False, "count": 1,
+    {"text": "手机号码", "head": None, "canonical": "phone_number", "category": "个人基本资料", "sensitive": False, "count": 1,
      "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[6, 10]]},  # 手机号码, not 您的手机号码
-    {"text": "设备标识符", "head": None, "category": "个人常用设备信息", "sensitive": False, "count": 1,
+    {"text": "设备标识符", "head": None, "canonical": "device_id", "category": "个人常用设备信息", "sensitive": False, "count": 1,
      "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[11, 16]]},
-    {"text": "IMEI", "head": "设备标识符", "category": "个人常用设备信息", "sensitive": False, "count": 1,
+    {"text": "IMEI", "head": "设备标识符", "canonical": "imei", "category": "个人常用设备信息", "sensitive": False, "count": 1,
      "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[18, 22]]},
-    {"text": "OAID", "head": "设备标识符", "category": "个人常用设备信息", "sensitive": False, "count": 1,
+    {"text": "OAID", "head": "设备标识符", "canonical": "oaid", "category": "个人常用设备信息", "sensitive": False, "count": 1,
      "actions": ["collect"], "purposes": ["用于登录"], "receivers": [], "at": [[23, 27]]},
-    {"text": "位置信息", "head": None, "category": "个人位置信息", "sensitive": False, "count": 1,
+    {"text": "位置信息", "head": None, "canonical": "location", "category": "个人位置信息", "sensitive": False, "count": 1,
      "actions": ["share"], "purposes": ["以便投放广告"], "receivers": ["广告合作方"], "at": [[45, 49]]},
-    {"text": "个人信息", "head": None, "category": "generic", "sensitive": False, "count": 1,
+    {"text": "个人信息", "head": None, "canonical": None, "category": "generic", "sensitive": False, "count": 1,
      "actions": [], "purposes": [], "receivers": [], "at": [[57, 61]]},
 ]
 B = [
-    {"text": "身份证号码", "head": None, "category": "个人身份信息", "sensitive": True, "count": 1,
+    {"text": "身份证号码", "head": None, "canonical": "id_card_number", "category": "个人身份信息", "sensitive": True, "count": 1,
      "actions": ["collect"], "purposes": ["实名认证"], "receivers": [], "at": [[35, 40]]},
-    {"text": "人脸信息", "head": None, "category": "个人生物识别信息", "sensitive": True, "count": 1,
+    {"text": "人脸信息", "head": None, "canonical": "face", "category": "个人生物识别信息", "sensitive": True, "count": 1,
      "actions": ["collect"], "purposes": ["实名认证"], "receivers": [], "at": [[41, 45]]},
-    {"text": "姓名", "head": None, "category": "个人基本资料", "sensitive": False, "count": 1,
+    {"text": "姓名", "head": None, "canonical": "name", "category": "个人基本资料", "sensitive": False, "count": 1,
      "actions": ["collect"], "purposes": [], "receivers": [], "at": [[49, 51]]},
 ]
 
@@ -265,7 +265,12 @@ def test_the_report_of_a_small_input_has_exactly_the_expected_items(tmp_path, ca
     assert corpus["coverage"] == {
         "data_spans": 6, "spans_standard": 5, "spans_generic": 1, "spans_share": 0.8333,
         "spans_share_non_generic": 1.0, "items": 9, "items_standard": 8, "items_generic": 1, "items_other": 0,
-        "items_share": 0.8889, "items_share_non_generic": 1.0}
+        "items_share": 0.8889, "items_share_non_generic": 1.0, "items_canonical": 8, "items_canonical_share": 1.0}
+    # apps per canonical item; every item but the generic one has its canonical id
+    assert [(row["id"], row["policies"]) for row in corpus["canonical_items"]] == sorted(
+        (key, 1) for key in ("phone_number", "device_id", "imei", "oaid", "location", "id_card_number", "face",
+                             "name"))
+    assert corpus["top_without_canonical"] == []
     rows = {row["name"]: row for row in corpus["categories"]}
     assert (rows["个人基本资料"]["policies"], rows["个人基本资料"]["share"]) == (2, 1.0)
     assert (rows["个人身份信息"]["sensitive_policies"], rows["个人身份信息"]["sensitive_share"]) == (1, 0.5)
@@ -746,3 +751,41 @@ def test_make_report_is_what_the_command_runs(tmp_path, run):
     nothing = make_report([str(tmp_path / "absent.jsonl")], tmp_path / "g", ReportOptions())
     assert nothing.report == {} and nothing.failed
     assert nothing.messages == [f"{tmp_path / 'absent.jsonl'}: error: no such file or folder"]
+
+
+@pytest.mark.parametrize("text, canonical, category, sensitive", [
+    ("您的IMEI信息", "imei", "个人常用设备信息", False),  # 您的 off, a 信息 tail
+    ("国际移动设备识别码", "imei", "个人常用设备信息", False),  # spelt out: not identity information
+    ("DNS地址", "network_info", "个人常用设备信息", False),  # 地址 makes no address of it
+    ("银行账户", "bank_account", "个人财产信息", True),  # 账户 makes no network identity of it
+    ("手机号码", "phone_number", "个人基本资料", False),  # 手机 makes no device of it
+    ("护照", "passport", "个人身份信息", True),
+    ("身份证正面照片", "id_card_photo", "个人身份信息", True),
+    ("好友列表", "friend_list", "联系人信息", True),
+    ("Wi-Fi信息", "wifi_info", "个人位置信息", False),
+    ("天气", None, OTHER, False),
+])
+def test_a_canonical_items_whole_term_comes_before_any_keyword(text, canonical, category, sensitive):
+    table = load()
+    found = table.canonical_of(text)
+    assert (found.id if found else None, *table.assign(text)) == (canonical, category, sensitive)
+
+
+def test_an_unknown_item_under_a_known_head_takes_the_heads_category():
+    table = load()
+    assert table.assign("天气") == (OTHER, False)
+    assert table.assign_item("天气", "位置信息") == ("个人位置信息", False)
+    assert table.assign_item("天气", "个人信息") == (OTHER, False)  # a generic head says nothing
+    assert table.assign_item("姓名", "位置信息") == ("个人基本资料", False)  # a known item keeps its own
+
+
+def test_the_canonical_table_is_checked_against_the_categories(tmp_path):
+    from pipeline.report.categories import CANONICAL_FILE, DATA_FILE, Categories
+
+    table = Categories()
+    assert len(table.canonical) >= 300 and all(i.category in table.by_name for i in table.canonical.values())
+    bad = tmp_path / "canonical.toml"
+    bad.write_text(CANONICAL_FILE.read_text(encoding="utf-8").replace('terms = ["IMEI",', 'terms = ["IMEI", "OAID",'),
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="term 'OAID' is of two items"):
+        Categories(DATA_FILE, bad)
