@@ -50,8 +50,9 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
                                "purposes": [], "receivers": [], "at": []}
             sentences[key] = []
         row["count"] += 1
-        # the occurrence as shown: display only takes a prefix (您的, 上述) off the front
-        row["at"].append([item.end - len(categories.display(item.text)), item.end])
+        # the occurrence as shown: display only takes a prefix (您的, 上述) off the front (an
+        # item made of two pieces of text, 身份证正面照片, points at the words it stands on)
+        row["at"].append([item.start + len(item.text) - len(categories.display(item.text)), item.end])
         if row["head"] is None and item.head is not None:
             row["head"] = _head(item, categories)
         row["actions"] = [k for k in KINDS if k in row["actions"] or k in practice.kinds]

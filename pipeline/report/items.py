@@ -23,6 +23,7 @@ CONJUNCTIONS = tuple(_WORDS["conjunctions"])
 PROTECTED = tuple(_WORDS["protected"])
 OPEN, CLOSE = "（(【[", "）)】]"
 MARKERS = tuple(_WORDS["markers"])
+COORDINATED = frozenset((a, b) for a, b in _WORDS["coordinated"])
 TAILS = tuple(_WORDS["tails"])
 NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
@@ -83,9 +84,28 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     items = [Item(i.start, i.end, i.text, None, i.span)
              if i.head is not None and categories.core(i.head) == categories.core(i.text) else i
              for i in items]
+    items = _shared_heads(text, items)
     # Markup left in a text (<the-end-of-privacy-policy> in CAPP-130's) is no data item.
     items = [i for i in items if not MARKUP.search(i.text)]
     return sorted(items, key=lambda i: (i.start, i.end))
+
+
+def _shared_heads(text: str, items: List[Item]) -> List[Item]:
+    """身份证正、反面照片 read as 身份证正面照片 and 身份证反面照片: two items of one span, next to
+    each other, the first ending in one word of a `coordinated` pair and the second starting
+    with the other, share the first's front and the second's head. Each keeps its own offsets
+    (its text is no longer the text there, so the report points at the words it was made of)."""
+    out = list(items)
+    for n in range(len(out) - 1):
+        first, second = out[n], out[n + 1]
+        gap = text[first.end:second.start]
+        if (first.span != second.span or first.span < 0 or len(gap) > 1 or len(first.text) < 2
+                or len(second.text) < 2 or (first.text[-1], second.text[0]) not in COORDINATED):
+            continue
+        front, head = first.text[:-1], second.text[1:]
+        out[n] = Item(first.start, first.end, first.text + head, first.head, first.span)
+        out[n + 1] = Item(second.start, second.end, front + second.text, second.head, second.span)
+    return out
 
 
 def split(text: str, start: int, end: int, categories: Categories, span: int = -1,

@@ -789,3 +789,23 @@ def test_the_canonical_table_is_checked_against_the_categories(tmp_path):
                    encoding="utf-8")
     with pytest.raises(ValueError, match="term 'OAID' is of two items"):
         Categories(DATA_FILE, bad)
+
+
+def test_coordinated_words_share_their_head_and_point_at_their_own_words(tmp_path):
+    text = "我们会收集您的身份证正、反面照片和银行卡号。"
+    spans = [Span(text.index("身份证"), text.index("和银行"), "DATA"), Span(text.index("银行卡号"), text.index("。"), "DATA")]
+    found = [(i.text, text[i.start:i.end]) for i in items_of(text, spans, load())]
+    assert found == [("身份证正面照片", "身份证正"), ("身份证反面照片", "反面照片"), ("银行卡号", "银行卡号")]
+    # two pieces of different spans, or a word that is no pair, are left as they are
+    apart = [Span(text.index("身份证"), text.index("、"), "DATA"), Span(text.index("反面"), text.index("和银行"), "DATA")]
+    assert [i.text for i in items_of(text, apart, load())] == ["身份证正", "反面照片"]
+    plain = "我们会收集您的姓名、手机号码。"
+    assert [i.text for i in items_of(plain, [Span(7, 14, "DATA")], load())] == ["姓名", "手机号码"]
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"id": "p", "text": text, "spans": [s.to_dict() for s in spans]},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["report", str(source), "--out", str(tmp_path / "r")]) == 0
+    (entry,) = entries(tmp_path / "r")
+    rows = {e["text"]: e for e in entry["data_items"]}
+    assert rows["身份证正面照片"]["canonical"] == rows["身份证反面照片"]["canonical"] == "id_card_photo"
+    assert rows["身份证正面照片"]["sensitive"] and [text[a:b] for a, b in rows["身份证反面照片"]["at"]] == ["反面照片"]
