@@ -33,7 +33,7 @@ from .build import (Found, Tally, checklist_csv_rows, items_csv_rows, policies_c
                     report_policy, summary, CHECKLIST_CSV_HEADER, CSV_ENCODING, ITEMS_CSV_HEADER)
 from .categories import Categories, load
 from .checklist import Checklist
-from .make import ReportOptions
+from .options import ReportOptions
 from .page import (PAGE_LIMIT, POLICY_FOLDER, TAIL, chart_svgs, head, policy_index, policy_section,
                    shard_list, standout_tables, top)
 from .practices import load_verbs

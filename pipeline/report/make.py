@@ -6,29 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from .options import PARTITION_SIZE, ReportOptions
 from .wording import counted
+
+__all__ = ["OUTPUTS", "PARTITION_SIZE", "ReportOptions", "ReportResult", "make_report"]
 
 OUTPUTS = ("report.json", "policies.jsonl", "data_items.csv", "policies.csv", "checklist.csv", "index.html",
            "tables/policies/", "tables/data_items/", "tables/checklist/")
-PARTITION_SIZE = 1000
-
-
-@dataclass
-class ReportOptions:
-    """What `privspan report --help` lists, each with its default (those that change what a
-    partition's results are; the job's manifest keeps them)."""
-
-    labels: str = "project"
-    split: bool = True
-    parentheses: bool = True
-    lists: bool = True
-    min_score: Optional[float] = None
-    lexicon: Sequence[str] = ()
-    lexicon_min_policies: int = 2
-    lexicon_min_marked: float = 0.5
-    title: str = "privspan report"
-
-
 @dataclass
 class ReportResult:
     report: dict  # the corpus summary, report.json; empty when no policy could be read

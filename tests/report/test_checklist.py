@@ -60,11 +60,14 @@ def test_the_table_holds_the_named_items_with_their_sources_and_known_topics():
     assert 0 < checklist.topic_score <= 1
 
 
-def test_a_topic_outside_the_labels_is_refused_by_name(tmp_path: Path):
+@pytest.mark.parametrize("old, new, message", [
+    ('topics = ["RETENTION"]', 'topics = ["KEEPING"]', "retention: not a topic: KEEPING"),
+    ('decide_by = "words"', 'decide_by = "guess"', "decide_by 'guess' is neither"),
+])
+def test_a_table_with_an_unknown_topic_or_way_is_refused_by_name(tmp_path: Path, old: str, new: str, message: str):
     bad = tmp_path / "checklist.toml"
-    bad.write_text(TABLE.read_text(encoding="utf-8").replace('topics = ["RETENTION"]', 'topics = ["KEEPING"]'),
-                   encoding="utf-8")
-    with pytest.raises(ValueError, match="retention: not a topic: KEEPING"):
+    bad.write_text(TABLE.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
         Checklist.load(bad)
 
 
@@ -84,14 +87,6 @@ def test_by_default_every_sentence_is_read_by_its_words_topics_or_not():
         "rights_deletion"]["evidence"]]
     assert shown(found) == [LINES[5][0], LINES[6][0]]
     assert shown(by_topics()(policy)) == [LINES[5][0]]
-
-
-def test_a_table_decided_by_neither_is_refused(tmp_path: Path):
-    bad = tmp_path / "checklist.toml"
-    bad.write_text(TABLE.read_text(encoding="utf-8").replace('decide_by = "words"', 'decide_by = "guess"'),
-                   encoding="utf-8")
-    with pytest.raises(ValueError, match="decide_by 'guess' is neither"):
-        Checklist.load(bad)
 
 
 def test_present_vague_and_missing_follow_the_topics_and_evidence_points_at_sentences():
