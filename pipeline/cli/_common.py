@@ -91,3 +91,16 @@ def read_documents(sources: Sequence[str], fmt: str, scheme: "LabelScheme") -> T
         failed = failed or export.failed
         documents.extend(export.documents)
     return documents, failed
+
+
+def dask_problem(address: str) -> str:
+    """What is wrong with a --dask address (Dask missing, or not local:N nor a scheduler's), or ""."""
+    try:
+        from ..processing.dask_engine import parse_address
+    except ImportError:
+        return "--dask needs Dask: pip install 'privspan[dask]'"
+    try:
+        parse_address(address)
+    except ValueError as err:
+        return str(err)
+    return ""

@@ -17,7 +17,7 @@ from ..formats import labelstudio
 from ..formats.registry import FORMATS
 from ..problems import InputError, UsageError
 from ..processing.plan import PARTITION_SIZE
-from ._common import HelpFormatter, at_least, fraction
+from ._common import HelpFormatter, at_least, dask_problem, fraction
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -194,14 +194,8 @@ def _run_job(args: argparse.Namespace, nlp: Language) -> int:
 def _job_usage(args: argparse.Namespace) -> str:
     """What is wrong with the options of a job, or ""."""
     if args.dask:
-        try:
-            from ..processing.dask_engine import parse_address
-        except ImportError:
-            return "--dask needs Dask: pip install 'privspan[dask]'"
-        try:
-            parse_address(args.dask)
-        except ValueError as err:
-            return str(err)
+        if problem := dask_problem(args.dask):
+            return problem
         if args.n_process != 1:
             return "--n-process is for the local engine; with --dask, local:N sets the processes"
     if args.out in (None, STDIN):

@@ -12,7 +12,7 @@ from typing import List
 from ..problems import InputError, UsageError
 from ..report.make import OUTPUTS, PARTITION_SIZE
 from ..schema import SCHEMES
-from ._common import HelpFormatter, at_least, fraction
+from ._common import HelpFormatter, at_least, dask_problem, fraction
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -77,15 +77,8 @@ def run(args: argparse.Namespace) -> int:
         lexicon_min_policies=args.lexicon_min_policies, lexicon_min_marked=args.lexicon_min_marked,
         title=args.title)
     out = Path(args.out)
-    if args.dask:
-        try:
-            from ..processing.dask_engine import parse_address
-        except ImportError:
-            raise UsageError("--dask needs Dask: pip install 'privspan[dask]'") from None
-        try:
-            parse_address(args.dask)
-        except ValueError as err:
-            raise UsageError(str(err)) from None
+    if args.dask and (problem := dask_problem(args.dask)):
+        raise UsageError(problem)
     try:
         result = make_report(args.inputs, out, options, args.dask, args.partition_size, args.csv)
     except OSError as err:

@@ -11,6 +11,7 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 from ..records import Document
 from ..report.checklist import Checklist, without_topics
+from ..report.wording import percent
 
 # texts -> the same documents with a pipeline's topics (None: decided on the text's words)
 Tagger = Callable[[List[Document]], List[Document]]
@@ -68,7 +69,7 @@ def _bare(policy: Document) -> Document:
 
 
 def format_ablation(name: str, result: dict) -> List[str]:
-    share = "n/a" if result["share"] is None else f"{result['share'] * 100:.1f}%"
+    share = percent(result["share"])
     wrong = result["decisions"] - result["right"]
     lines = [f"checklist ablation ({name}): {result['right']} of {result['decisions']} decisions right ({share}); "
              f"of the {wrong} wrong, {result['wrong_cut_on_unlabelled']} found the item, once its topics' "
@@ -102,7 +103,6 @@ def against_readings(entries: Iterable[dict], readings: Sequence[dict]) -> dict:
 
 
 def format_readings(result: dict) -> str:
-    pct = lambda v: "n/a" if v is None else f"{v * 100:.1f}%"
-    return (f"checklist against readings: {result['agree']} of {result['items']} items agree ({pct(result['share'])}); "
-            f"items short (vague or missing): precision {pct(result['short_precision'])}, "
-            f"recall {pct(result['short_recall'])}")
+    return (f"checklist against readings: {result['agree']} of {result['items']} items agree ({percent(result['share'])}); "
+            f"items short (vague or missing): precision {percent(result['short_precision'])}, "
+            f"recall {percent(result['short_recall'])}")

@@ -90,7 +90,7 @@ def plan(inputs: Sequence[str], size: int = PARTITION_SIZE) -> Plan:
             except InputError as err:
                 problems.append(str(err))
                 continue
-            stats.extend(_stat(file) for file in sorted(Path(source).rglob("*")) if file.is_file())
+            stats.extend(stat(file) for file in sorted(Path(source).rglob("*")) if file.is_file())
             for split, rows in splits.items():
                 for start in range(0, rows, size):
                     add("dataset", [source], start=start, stop=min(start + size, rows), split=split)
@@ -101,8 +101,8 @@ def plan(inputs: Sequence[str], size: int = PARTITION_SIZE) -> Plan:
             told = BY_SUFFIX.get(file.suffix.lower())
             kind = told.name if told else None
             try:
-                stats.append(_stat(file))
-                ranges = list(_line_ranges(file, size)) if kind == "jsonl" else []
+                stats.append(stat(file))
+                ranges = list(line_ranges(file, size)) if kind == "jsonl" else []
             except OSError as err:
                 problems.append(f"{file}: error: cannot read ({err.strerror})")
                 continue
@@ -163,6 +163,11 @@ def read_partition(partition: Partition, fail: Fail) -> Iterator[Document]:
 
 
 def _jsonl_documents(partition: Partition, fail: Callable[[str], None]) -> Iterator[Document]:
+    yield from jsonl_texts(Path(partition.paths[0]), jsonl_content(partition, fail), fail, first_line=partition.start)
+
+
+def jsonl_content(partition: Partition, fail: Callable[[str], None]) -> str:
+    """The lines of a "jsonl" partition, decoded; InputError if the file cannot be read."""
     path = partition.paths[0]
     try:
         with open(path, "rb") as stream:
@@ -178,14 +183,12 @@ def _jsonl_documents(partition: Partition, fail: Callable[[str], None]) -> Itera
             lines.append(decode(raw, f"{path}:{lineno}")[0])
         except InputError as err:
             fail(str(err))
-            lines.append("")  # blank: read_texts skips it, and the lines keep their numbers
+            lines.append("")  # blank: the readers skip it, and the lines keep their numbers
     content = "\n".join(lines)
-    if partition.start == 1:
-        content = strip_bom(content)
-    yield from jsonl_texts(Path(path), content, fail, first_line=partition.start)
+    return strip_bom(content) if partition.start == 1 else content
 
 
-def _line_ranges(path: Path, size: int) -> Iterator[Tuple[int, int, int, int]]:
+def line_ranges(path: Path, size: int) -> Iterator[Tuple[int, int, int, int]]:
     """(first line, past the last, start byte, end byte) of each `size` lines of a file."""
     start, offset, position, count = 1, 0, 0, 0
     with open(path, "rb") as stream:
@@ -199,6 +202,6 @@ def _line_ranges(path: Path, size: int) -> Iterator[Tuple[int, int, int, int]]:
         yield start, start + count, offset, position
 
 
-def _stat(path: Path) -> tuple:
+def stat(path: Path) -> tuple:
     status = path.stat()
     return str(path.resolve()), status.st_size, status.st_mtime_ns

@@ -15,6 +15,7 @@ partition, since paragraphs are grouped back into policies across it.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -27,7 +28,7 @@ from ..files import collect_files
 from ..formats.registry import format_of
 from ..problems import InputError
 from ..processing.job import MANIFEST, Check, Job, ShardResult, write_atomically
-from ..processing.plan import Partition, Plan, _line_ranges
+from ..processing.plan import Partition, Plan, jsonl_content, line_ranges, stat
 from ..records import Document
 from .build import (Found, Tally, checklist_csv_rows, items_csv_rows, policies_csv_header, policies_csv_rows,
                     report_policy, summary, CHECKLIST_CSV_HEADER, CSV_ENCODING, ITEMS_CSV_HEADER)
@@ -97,7 +98,7 @@ def plan_report(inputs: Sequence[str], size: int) -> Plan:
                 continue
             ranges = [dict(start=a, stop=min(a + size, rows)) for a in range(0, rows, size)] if rows >= size else []
         else:
-            ranges = [dict(start=a, stop=b, offset=c, end=d) for a, b, c, d in _line_ranges(file, size)]
+            ranges = [dict(start=a, stop=b, offset=c, end=d) for a, b, c, d in line_ranges(file, size)]
             rows = ranges[-1]["stop"] - 1 if ranges else 0
             ranges = ranges if rows >= size else []
         for place in ranges:
@@ -113,8 +114,7 @@ def plan_report(inputs: Sequence[str], size: int) -> Plan:
     for source in (files if annotated else inputs):
         for path in sorted([Path(source)] + (list(Path(source).rglob("*")) if Path(source).is_dir() else [])):
             if path.is_file():
-                status = path.stat()
-                stats.append((str(path.resolve()), status.st_size, status.st_mtime_ns))
+                stats.append(stat(path))
     digest = hashlib.sha256(json.dumps([stats, [p.describe() for p in partitions]]).encode()).hexdigest()
     return Plan(partitions, digest, problems)
 
@@ -164,34 +164,33 @@ def report_partition(partition: Partition, spec: ReportSpec) -> ShardResult:
     found = [report_policy(p, categories, verbs, item_options, checklist) for p in policies]
     result.documents = len(found)
     result.characters = sum(len(f.policy.text) for f in found)
-    _write_partition(Path(spec.out_dir), partition.shard, found, categories, checklist)
+    _write_partition(Path(spec.out_dir), partition.shard, found, Tally.of(found, categories, verbs), categories,
+                     checklist)
     return result
 
 
 def _annotated_policies(partition: Partition, fail: Callable[[str], None]) -> List[Document]:
     """annotate's records of a partition, spans and all (each bad line or row located)."""
     from ..formats import jsonl, parquet
-    from ..schema import SCHEMES, LabelScheme, get_scheme
+    from .sources import report_scheme
 
-    scheme = LabelScheme("report", sorted({label for s in SCHEMES.values() for label in s.labels}),
-                         get_scheme("project").ca4p)
+    scheme = report_scheme()
     path = Path(partition.paths[0])
     if partition.kind == "parquet":
         export = parquet.read(path, scheme, partition.start, partition.stop)
     else:
-        from ..files import decode
-
-        with open(path, "rb") as stream:
-            stream.seek(partition.offset)
-            data = stream.read(partition.end - partition.offset)
-        content = decode(data, str(path))[0] if partition.start > 1 else decode(data, str(path))[0].lstrip("\ufeff")
+        try:
+            content = jsonl_content(partition, fail)
+        except InputError as err:
+            fail(str(err))
+            return []
         export = jsonl.read(path, content, scheme, first_line=partition.start)
     for line in [*export.errors, *(str(p) for p in export.problems if p.is_error)]:
         fail(str(line))
     return export.documents
 
 
-def _write_partition(out: Path, shard: str, found: Sequence[Found], categories: Categories,
+def _write_partition(out: Path, shard: str, found: Sequence[Found], tally: Tally, categories: Categories,
                      checklist: Checklist) -> None:
     entries = [f.entry for f in found]
     parts = out / PARTS
@@ -208,7 +207,7 @@ def _write_partition(out: Path, shard: str, found: Sequence[Found], categories: 
     sizes = [len(section.encode("utf-8")) for section in sections]
     # Last: a partition is done when its tally is there (and the manifest says so).
     write_atomically(parts / f"{shard}.json", json.dumps(
-        {"tally": Tally.of(found, categories, load_verbs()).to_json(), "sections_bytes": sum(sizes),
+        {"tally": tally.to_json(), "sections_bytes": sum(sizes),
          "policies": len(found)}, ensure_ascii=False))
 
 
@@ -387,11 +386,12 @@ def _write_pages(out: Path, shards: Sequence[str], counts: Sequence[int], corpus
     charts = chart_svgs(corpus, grid)
     href = lambda shard, k: f"#p{k}" if one_page else f"{POLICY_FOLDER}/{shard}/p{k}.html#p{k}"
     index = lambda: policy_index((href(shard, k), row) for shard, k, row in rows())
+    # both read `href` as it is when called: its links change with the choice of one page
+    standing = lambda: standout_tables({caption: [(href(shard, k), policy, value) for shard, k, policy, value in found]
+                                        for caption, found in standouts.items()})
     written: Dict[str, int] = {}
     if one_page:
-        lists = {caption: [(href(shard, k), policy, value) for shard, k, policy, value in found]
-                 for caption, found in standouts.items()}
-        page = top(corpus, title, charts, index(), standout_tables(lists))
+        page = top(corpus, title, charts, index(), standing())
         one_page = len(page.encode("utf-8")) + sections_bytes + len(TAIL) <= PAGE_LIMIT
         if one_page:
             with open(out / INDEX, "w", encoding="utf-8") as stream:
@@ -402,10 +402,8 @@ def _write_pages(out: Path, shards: Sequence[str], counts: Sequence[int], corpus
                 stream.write(TAIL)
             written[INDEX] = (out / INDEX).stat().st_size
     if not one_page:
-        lists = {caption: [(href(shard, k), policy, value) for shard, k, policy, value in found]
-                 for caption, found in standouts.items()}
         listing = index() if n <= INDEX_ROWS else _shard_lists(out, rows, title, written)
-        page = top(corpus, title, charts, listing, standout_tables(lists)) + TAIL
+        page = top(corpus, title, charts, listing, standing()) + TAIL
         (out / INDEX).write_text(page, encoding="utf-8")
         written[INDEX] = len(page.encode("utf-8"))
         for shard in shards:
@@ -418,7 +416,7 @@ def _write_pages(out: Path, shards: Sequence[str], counts: Sequence[int], corpus
                 (out / name).write_text(text, encoding="utf-8")
                 written[name] = len(text.encode("utf-8"))
     redirect = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta http-equiv="refresh" '
-                f'content="0; url={INDEX}"><title>{title}</title></head><body><a href="{INDEX}">{INDEX}</a>'
+                f'content="0; url={INDEX}"><title>{html.escape(title)}</title></head><body><a href="{INDEX}">{INDEX}</a>'
                 "</body></html>\n")
     (out / "report.html").write_text(redirect, encoding="utf-8")
     return written

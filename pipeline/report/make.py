@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from .options import PARTITION_SIZE, ReportOptions
-from .wording import counted
+from .wording import counted, percent
 
 __all__ = ["OUTPUTS", "PARTITION_SIZE", "ReportOptions", "ReportResult", "make_report"]
 
@@ -65,21 +65,18 @@ def make_report(inputs: Sequence[str], out: Path, options: ReportOptions, dask: 
     result.lines.append(
         f"{counted(corpus['policies'], 'policy', 'policies')}: {counted(cov['items'], 'item occurrence')} "
         f"from {counted(cov['data_spans'], 'DATA span')}; "
-        f"in a category of table A.1: {_pct(cov['items_share'])} of the items "
-        f"({_pct(cov['items_share_non_generic'])} of the non-generic), {_pct(cov['spans_share'])} of the "
-        f"spans ({_pct(cov['spans_share_non_generic'])} of the non-generic); "
+        f"in a category of table A.1: {percent(cov['items_share'])} of the items "
+        f"({percent(cov['items_share_non_generic'])} of the non-generic), {percent(cov['spans_share'])} of the "
+        f"spans ({percent(cov['spans_share_non_generic'])} of the non-generic); "
         f"{counted(corpus['sensitive_policies'], 'policy names', 'policies name')} sensitive items")
     check = corpus.get("action_check")
     if check:
         result.lines.append(
             f"action rule: an action attached to {check['attached']} of {counted(check['data_spans'], 'DATA span')} "
-            f"({_pct(check['attached_share'])}), its kinds those of the COLLECT/SHARE labels for "
-            f"{check['right']} ({_pct(check['right_share'])}); {check['pairs_right']} of {check['actions']} "
-            f"(DATA, ACTION) pairs right ({_pct(check['pairs_right_share'])})")
+            f"({percent(check['attached_share'])}), its kinds those of the COLLECT/SHARE labels for "
+            f"{check['right']} ({percent(check['right_share'])}); {check['pairs_right']} of {check['actions']} "
+            f"(DATA, ACTION) pairs right ({percent(check['pairs_right_share'])})")
     largest = max(finished.pages.values(), default=0)
     result.lines.append(f"pages: {counted(len(finished.pages), 'page')}, the largest {largest / 1e6:.2f} MB")
     return result
 
-
-def _pct(value) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"

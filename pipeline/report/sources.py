@@ -16,14 +16,19 @@ def read_policies(sources: Iterable[str], fail: Callable[[str], None], labels: s
     """Every policy of the sources, in the order given; spans may have the labels of either
     scheme, and `labels` is the scheme a CA4P-483 folder is read in. A policy with the
     pipeline's report spans (`report`) has them as its spans: they are what the report reads."""
-    scheme = LabelScheme(labels, sorted({label for s in SCHEMES.values() for label in s.labels}),
-                         get_scheme(labels).ca4p)
+    scheme = report_scheme(labels)
     documents: List[Document] = []
     for _, export in read_each(list(sources), scheme):
         for line in [*export.errors, *(p for p in export.problems if p.is_error)]:
             fail(str(line))
         documents.extend(export.documents)
     return [for_report(p) for p in policies_of(documents)]
+
+
+def report_scheme(labels: str = "project") -> LabelScheme:
+    """Every scheme's labels (a policy may hold spans and topics); `labels` reads CA4P-483."""
+    return LabelScheme(labels, sorted({label for s in SCHEMES.values() for label in s.labels}),
+                       get_scheme(labels).ca4p)
 
 
 def for_report(policy: Document) -> Document:

@@ -397,18 +397,25 @@ def done_shards(out: Path) -> dict:
     return json.loads(manifest.read_text(encoding="utf-8"))["done"] if manifest.exists() else {}
 
 
+def killed_after_a_shard(command: list, out: Path) -> list:
+    """Run `privspan COMMAND`, SIGKILL it once its manifest records a shard done (or it ends,
+    or two minutes pass), and give the processes it had started."""
+    client = subprocess.Popen([sys.executable, "-m", "pipeline", *command], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not done_shards(out) and client.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    children = psutil.Process(client.pid).children(recursive=True)
+    client.send_signal(signal.SIGKILL)
+    client.wait()
+    return children
+
+
 @pytest.mark.slow
 def test_a_killed_client_resumes_where_it_stopped(scheduler, big, reference, tiny_model, tmp_path, capsys):
     out = tmp_path / "out"
     command = ["annotate", str(tiny_model), *big, "--dask", "local:2", "--out", str(out), *JOB]
-    client = subprocess.Popen([sys.executable, "-m", "pipeline", *command], cwd=ROOT,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not done_shards(out) and client.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    workers = psutil.Process(client.pid).children(recursive=True)
-    client.send_signal(signal.SIGKILL)
-    client.wait()
+    workers = killed_after_a_shard(command, out)
     # Its worker processes go with it (they watch their parent) and leave no process behind.
     _, alive = psutil.wait_procs(workers, timeout=20)
     for process in alive:

@@ -3,20 +3,15 @@ process or on Dask; a killed job resumes; pages stay small; bad lines are locate
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pandas
-import psutil
 import pytest
 
 from pipeline.cli import main
 from pipeline.report import job as report_job
+from tests.processing.test_jobs import done_shards, killed_after_a_shard
 
-ROOT = Path(__file__).parents[2]
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "report_policies.jsonl"
 
 
@@ -86,26 +81,13 @@ def test_dask_gives_the_report_of_this_process(corpus, whole, tmp_path, capsys):
     assert outputs(out) == whole
 
 
-def done(out: Path) -> dict:
-    manifest = out / "manifest.json"
-    return json.loads(manifest.read_text(encoding="utf-8"))["done"] if manifest.exists() else {}
-
-
 @pytest.mark.slow
 def test_a_killed_job_resumes_and_gives_the_same_report(corpus, whole, tmp_path, capsys):
     out = tmp_path / "killed"
     command = ["report", str(corpus), "--out", str(out), "--partition-size", "1"]
-    client = subprocess.Popen([sys.executable, "-m", "pipeline", *command], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not done(out) and client.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    children = psutil.Process(client.pid).children(recursive=True)
-    client.send_signal(signal.SIGKILL)
-    client.wait()
-    for process in children:
+    for process in killed_after_a_shard(command, out):
         process.kill()
-    finished = done(out)
+    finished = done_shards(out)
     assert 0 < len(finished) < 60
     assert main(command) == 0
     err = capsys.readouterr().err
