@@ -7,11 +7,11 @@ import sys
 from typing import Optional, Sequence
 
 from . import (agreement, annotate, assets, benchmark, convert, corpus, diff, evaluate, lint, recall, report,
-               select, serve, threshold)
+               select, serve, step, threshold)
 
 # In the order of the flow: markup, data, corpus, model, measuring, the annotators' loop, reports.
 COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark, diff,
-            select, report, serve)
+            select, report, serve, step)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,8 +21,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     assets = commands.add_parser("assets", help="fetch the project's assets (weasel assets), or say at "
                                  "once that their hosts cannot be reached", formatter_class=HelpFormatter)
     assets.add_argument("project", nargs="?", default=".", help="the weasel project folder (project.yml)")
-    assets.add_argument("--skip-if", metavar="PATH",
-                        help="fetch nothing when this file or folder exists (the data is already there)")
+    assets.add_argument("--skip-if", action="append", default=[], metavar="PATH",
+                        help="fetch nothing when this file or folder exists (the data is already "
+                             "there); repeated, when every one exists")
     assets.add_argument("--timeout", type=float, default=5.0,
                         help="seconds to wait for each host to answer")
     assets.set_defaults(func=run)
@@ -32,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from weasel.cli.assets import project_assets
     from weasel.util import load_project_config
 
-    if args.skip_if and Path(args.skip_if).exists():
-        print(f"{args.skip_if} is there: no assets fetched")
+    if args.skip_if and all(Path(path).exists() for path in args.skip_if):
+        print(f"{' and '.join(args.skip_if)} {'is' if len(args.skip_if) == 1 else 'are'} there: no assets fetched")
         return 0
     project = Path(args.project)
     config = load_project_config(project)

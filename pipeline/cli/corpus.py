@@ -24,6 +24,10 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     corpus.add_argument("--labels", choices=tuple(SCHEMES),
                         help="project: the 4 bracket labels; ca4p: CA4P-483's 7 labels; topics: "
                              "CAPP-130's 13 sentence labels (default: topics for CAPP-130, else project)")
+    corpus.add_argument("--split", choices=("policy", "authors"), default="policy",
+                        help="policy: split at random by document (--dev, --test, --seed); authors: "
+                             "a CAPP-130 folder's pre-sliced Extraction/ sets as they are, each task "
+                             "(topic, important, risk) into OUT/TASK/{train,dev,test}.spacy")
     corpus.add_argument("--dev", type=fraction(), default=0.1, help="share of documents for dev")
     corpus.add_argument("--test", type=fraction(), default=0.0, help="share of documents for test")
     corpus.add_argument("--seed", type=int, default=0, help="seed of the random split by document")
@@ -64,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
             if not Path(source).exists():
                 print(f"note: {source} is absent; building from the other sources", file=sys.stderr)
         sources = [source for source in sources if Path(source).exists()]
+    if args.split == "authors":
+        return _authors(sources, Path(args.out))
     options = CorpusOptions(
         fmt=args.format, labels=args.labels or _labels_of(sources, args.format), dev=args.dev, test=args.test, seed=args.seed,
         strict=args.strict, cut_at=args.cut_at or "", leave_out=args.leave_out or (),
@@ -81,6 +87,26 @@ def run(args: argparse.Namespace) -> int:
               "model trained on this corpus is a demo", file=sys.stderr)
     print("\n".join(result.summary()))
     return 1 if result.failed else 0
+
+
+def _authors(sources, out: Path) -> int:
+    from ..formats.capp130 import EXTRACTION
+    from ..gold.build import CorpusError, build_authors_corpus
+
+    if len(sources) != 1 or not (Path(sources[0]) / EXTRACTION).is_dir():
+        print(f"privspan corpus: error: --split authors reads one CAPP-130 folder with an {EXTRACTION}/ "
+              f"folder; got {' '.join(sources) or 'none'}", file=sys.stderr)
+        return 1
+    try:
+        results = build_authors_corpus(sources[0], out)
+    except CorpusError as err:
+        _problems(err.gathered)
+        print(f"privspan corpus: error: {err}", file=sys.stderr)
+        return 1
+    for result in results:
+        _problems(result.gathered)
+        print("\n".join(result.summary()))
+    return 1 if any(result.failed for result in results) else 0
 
 
 def _problems(gathered) -> None:

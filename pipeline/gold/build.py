@@ -11,7 +11,7 @@ from ..records import Span, Unit
 from ..schema import SCHEMES, SPANS_KEY, TOPICS_KEY, label_counts
 from .corpus import (CorpusReport, Split, assign_splits, drop_unannotated, training_texts,
                      without_sentences, write_corpus)
-from .sources import Gathered, gather
+from .sources import Gathered, gather, units_of
 
 # Below this many documents a corpus trains a demo at best (the seed is one policy).
 FEW_DOCUMENTS = 10
@@ -57,11 +57,12 @@ class CorpusResult:
     cut_off: int = 0  # pieces beyond one a span that --cut-at made
     left_out: List[str] = field(default_factory=list)  # the --leave-out line, if any
     seconds: float = 0.0
+    labels: Optional[List[str]] = None  # those counted, if not the scheme's (one task's)
 
     @property
     def demo(self) -> bool:
         """Too few documents for a useful model."""
-        return self.report.documents < FEW_DOCUMENTS and not self.options.whole
+        return self.report.documents < FEW_DOCUMENTS and self.split.by in ("document", "line")
 
     @property
     def failed(self) -> bool:
@@ -70,12 +71,14 @@ class CorpusResult:
     def summary(self) -> List[str]:
         """The lines `privspan corpus` prints: what was read, written and dropped, and why."""
         options, report, gathered = self.options, self.report, self.gathered
-        labels = SCHEMES[options.labels].labels
+        labels = self.labels or SCHEMES[options.labels].labels
         written = sum(report.spans.values())
         align = report.alignment
         dropped = gathered.dropped + align.dropped
         n_errors = sum(p.is_error for p in gathered.problems)
         lines = list(self.left_out)
+        if self.split.by == "the authors' files":
+            lines.append(f"task: {self.gathered.documents[0].id.split('/')[0]}")
         lines.append(f"documents: {report.documents} ({'not split' if options.whole else 'split by ' + self.split.by}"
                      f"{'; too few documents to split by document' if self.split.by == 'line' else ''})")
         lines.append("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
@@ -138,6 +141,33 @@ def build_corpus(sources: Sequence[str], out: Path, options: CorpusOptions) -> C
         srsly.write_jsonl(options.raw_text, ({"text": text} for text in training_texts(gathered.units, split)))
     return CorpusResult(gathered, report, split, paths, units, options, cut_off, left_out_line,
                         time.perf_counter() - started)
+
+
+def build_authors_corpus(source: str, out: Path) -> List[CorpusResult]:
+    """CAPP-130's pre-sliced sets as the authors cut them (`--split authors`): each task's
+    train, dev and test files into OUT/TASK/{train,dev,test}.spacy, one result a task.
+    Their split is by sentence, so the same policies are in all three."""
+    from ..formats.capp130 import SPLITS, TASK_LABELS, TASKS, read_extraction
+    from .docs import blank_pipeline
+
+    nlp, results = blank_pipeline(), []
+    for task in TASKS:
+        started = time.perf_counter()
+        gathered, units = Gathered(), {}
+        for split in SPLITS:
+            export = read_extraction(Path(source), task, split)
+            gathered.merge(export)
+            units[split] = [unit for document in export.documents for unit in units_of(document)]
+        gathered.units = [unit for split_units in units.values() for unit in split_units]
+        if not gathered.units:
+            raise CorpusError(f"{source}: no sentences in the authors' {task} files", gathered)
+        split = Split(units, "the authors' files")
+        report = CorpusReport(documents=gathered.policies)
+        paths = write_corpus(nlp, split, out / task, report, TOPICS_KEY)
+        options = CorpusOptions(fmt="capp130", labels="topics", all_units=True)
+        results.append(CorpusResult(gathered, report, split, paths, gathered.units, options,
+                                    seconds=time.perf_counter() - started, labels=TASK_LABELS[task]))
+    return results
 
 
 def cut_spans(gathered: Gathered, chars: str) -> int:

@@ -115,3 +115,56 @@ def test_evaluate_measures_the_checklist_by_ablation_with_the_assembled_pipeline
         # each of the two policies: the items gold finds, decided whole and cut
         assert result["decisions"] > 0 and result["decisions"] % 2 == 0
         assert f"checklist ablation ({name}): {result['right']} of {result['decisions']}" in printed
+
+
+def _weasel(project: Path, step: str, *overrides: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "weasel", "run", step, str(project), *overrides],
+                          capture_output=True, text=True, cwd=project)
+
+
+@pytest.mark.slow
+def test_the_workflow_without_capp130_ends_with_the_span_tagger_and_says_so_in_one_line(
+        tiny_model: Path, topics_model: Path, tmp_path: Path):
+    """The first run's topics steps as project.yml has them: without CAPP-130 they say in one
+    line what is not built and the pipeline is the span tagger alone; once the corpus and the
+    topics model are there, assemble runs again and the pipeline has them."""
+    import shutil
+
+    import spacy
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "training", "packages", "assets", "metrics", "annotations", "tests", "reports",
+        "__pycache__", "*.egg-info", "build", "*.spacy", "project.lock"))
+    shutil.copytree(tiny_model, project / "training" / "spancat" / "model-best")
+    said = ""
+    for step in ("corpus-topics", "train-topics", "evaluate-topics", "assemble"):
+        result = _weasel(project, step, "--vars.capp130", str(tmp_path / "no-capp130"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        said += result.stdout
+    assert [line for line in said.splitlines() if "not built" in line] == [
+        "not built: the clause topics, so the pipeline is the span tagger alone; CAPP-130 comes with network, "
+        f"or from --vars.capp130 PATH ({tmp_path / 'no-capp130' / 'Annotation'} is not there)"]
+    assert not (project / "training" / "topics").exists()
+    assert spacy.load(project / "training" / "pipeline").pipe_names == ["tok2vec", "spancat", "decoder",
+                                                                        "report_spans"]
+
+    # the corpus built and the topics trained: assemble's dep changed, and it sources both
+    (project / "corpus" / "capp130" / "train.spacy").write_bytes(b"built")
+    shutil.copytree(topics_model, project / "training" / "topics" / "model-best")
+    result = _weasel(project, "assemble")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert spacy.load(project / "training" / "pipeline").pipe_names == ["tok2vec", "spancat", "decoder",
+                                                                        "report_spans", "topics"]
+
+
+def test_step_runs_its_command_only_when_its_paths_are_there(tmp_path: Path, capsys):
+    there = tmp_path / "there"
+    there.mkdir()
+    assert main(["step", "--needs", str(there), "--what", "x", "--", "python", "-c",
+                 "import sys; sys.exit(3)"]) == 3  # run, with this Python, its exit status passed on
+    assert main(["step", "--needs", str(there), "--needs", str(tmp_path / "absent"), "--what", "the x", "--",
+                 "false"]) == 0
+    assert main(["step", "--unless", str(there), "--what", "the y", "--", "false"]) == 0
+    assert capsys.readouterr().out == f"not built: the x ({tmp_path / 'absent'} is not there)\n"
+    assert main(["step", "--needs", str(there)]) == 2  # no command: a usage error

@@ -289,6 +289,11 @@ def test_assets_fetches_with_weasel_when_the_repository_answers(run, tmp_path, c
     assert (project / "assets" / "data" / "0001.txt").read_text(encoding="utf-8") == "(我们)[收集]<信息>"
     code, out, _ = run("assets", project, "--skip-if", project / "assets" / "data")
     assert code == 0 and out.strip() == f"{project / 'assets' / 'data'} is there: no assets fetched"
+    # one of two datasets absent: the assets are fetched
+    (project / "assets" / "data" / "0001.txt").unlink()
+    code, out, _ = run("assets", project, "--skip-if", project / "assets", "--skip-if", project / "absent")
+    assert code == 0 and "no assets fetched" not in out
+    assert (project / "assets" / "data" / "0001.txt").exists()
 
 
 def test_corpus_of_a_few_documents_says_its_model_is_a_demo(run, tmp_path, capsys):

@@ -100,7 +100,7 @@ def test_workflow_package_installs_as_the_readme_says_in_a_fresh_venv(tiny_model
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
         ".git", ".venv", "training", "packages", "assets", "metrics", "annotations", "tests",
         "__pycache__", "*.egg-info", "build", "*.spacy"))
-    shutil.copytree(tiny_model, project / "training" / "spancat" / "model-best")
+    shutil.copytree(tiny_model, project / "training" / "pipeline")
     result = subprocess.run([sys.executable, "-m", "weasel", "run", "package", str(project)],
                             capture_output=True, text=True, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr

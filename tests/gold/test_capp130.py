@@ -113,3 +113,60 @@ def test_topic_scores_count_every_sentence_and_report_yes_no_labels_as_the_autho
     assert report["risk"] == {"f": 0.0, "accuracy": 0.5, "macro": (0.0 + 2 / 3) / 2}
     # the topics' micro F pools COLLECTION and SHARING only: 1 right of 2 predicted and 2 gold
     assert report["topics"]["micro"] == 0.5
+
+
+def write_extraction(root: Path, files) -> Path:
+    """Extraction/ folders as the authors name them, a file per (task, split)."""
+    from pipeline.formats.capp130 import extraction_file
+
+    for (task, split), lines in files.items():
+        path = extraction_file(root, task, split)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def test_split_authors_takes_each_tasks_files_as_they_are_and_locates_bad_lines(tmp_path: Path, capsys):
+    hot = "[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]"
+    files = {(task, split): [] for task in ("topic", "important", "risk") for split in ("train", "dev", "test")}
+    files["topic", "train"] = [f"我们收集您的手机号码。\t{hot}", "我们不会出售。\t[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]",
+                               "没有标签的一行", "坏的一行\t[1, 0]"]
+    files["topic", "dev"] = ["您可以删除账号。\t[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]"]
+    files["topic", "test"] = ["联系我们。\t[0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]"]
+    files["important", "train"] = ["我们收集您的手机号码。\t1", "您好。\t0", "真的吗\ttrue"]
+    files["important", "dev"] = ["您可以删除账号。\t1"]
+    files["important", "test"] = ["联系我们。\t0"]
+    files["risk", "train"] = ["我们可能共享您的位置。\t1"]
+    files["risk", "dev"] = ["我们加密。\t0"]
+    files["risk", "test"] = ["第三方可能获取您的通讯录。\t1"]
+    folder = write_extraction(write_capp(tmp_path / "capp", [[("隐私政策", [])]]), files)
+    out = tmp_path / "out"
+    # the bad lines fail the command, after every good line is written
+    assert main(["corpus", str(folder), "--split", "authors", "--out", str(out)]) == 1
+    printed = capsys.readouterr()
+    assert "topic_identification_dataset/train.txt:3:1: error: bad-line" in printed.err
+    assert "topic_identification_dataset/train.txt:4:1: error: bad-line" in printed.err
+    assert "imprtant_identification_dataset/train.txt:3:1: error: bad-line" in printed.err
+    assert "task: risk" in printed.out and "RISK 2)" in printed.out and "COLLECTION" not in printed.out.split("task: risk")[1]
+
+    def read_split(task, split):
+        return [(d.text, sorted({s.label_ for s in d.spans[TOPICS_KEY]}))
+                for d in DocBin().from_disk(out / task / f"{split}.spacy").get_docs(blank_pipeline().vocab)]
+
+    assert read_split("topic", "train") == [("我们收集您的手机号码。", ["CESSATION", "COLLECTION"]), ("我们不会出售。", [])]
+    assert read_split("topic", "test") == [("联系我们。", ["CONTACT"])]
+    assert read_split("important", "train") == [("我们收集您的手机号码。", ["IMPORTANT"]), ("您好。", [])]
+    assert read_split("risk", "test") == [("第三方可能获取您的通讯录。", ["RISK"])]
+
+
+def test_split_authors_needs_a_folder_with_the_authors_files(tmp_path: Path, capsys):
+    folder = write_capp(tmp_path / "capp", [[("隐私政策", [])]])
+    assert main(["corpus", str(folder), "--split", "authors", "--out", str(tmp_path / "out")]) == 1
+    assert "error: --split authors reads one CAPP-130 folder with an Extraction/" in capsys.readouterr().err
+
+
+def test_split_authors_reads_the_shared_copy(capp_dir: Path):
+    from pipeline.formats.capp130 import read_extraction
+
+    export = read_extraction(capp_dir, "topic", "test")
+    assert len(export.documents) == 2659 and not export.bad  # the sentences the shared copy keeps
