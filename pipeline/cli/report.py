@@ -7,7 +7,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import Iterator, List, Optional
 
 from ..problems import InputError, UsageError
 from ..report.make import OUTPUTS, PARTITION_SIZE
@@ -55,6 +55,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--readings", metavar="JSONL",
                         help="also score the checklists against readings by hand of the same policies "
                              "(corpus/checklist_readings.jsonl; docs/checklist.md)")
+    report.add_argument("--item-readings", metavar="JSONL",
+                        help="also score the data items against readings by hand of the same policies "
+                             "(corpus/item_readings.jsonl; docs/report.md)")
     report.add_argument("--title", default="privspan report", help="the page's title")
     report.add_argument("--dask", metavar="local:N|tcp://HOST:PORT",
                         help="run the partitions on Dask: N worker processes here, or a running scheduler")
@@ -97,18 +100,20 @@ def run(args: argparse.Namespace) -> int:
               "to finish them", file=sys.stderr)
     failed = result.failed
     if args.readings:
-        import json
-
         from ..measure.checklist import against_readings, format_readings
 
-        try:
-            with open(args.readings, encoding="utf-8") as lines:
-                readings = [json.loads(line) for line in lines if line.strip()]
-        except (OSError, ValueError) as err:
-            print(f"{args.readings}: error: cannot read the readings ({err})", file=sys.stderr)
+        readings = _readings(args.readings)
+        if readings is None:
             return 1
-        with open(out / "policies.jsonl", encoding="utf-8") as lines:
-            print(format_readings(against_readings((json.loads(line) for line in lines), readings)))
+        print(format_readings(against_readings(_entries(out), readings)))
+    if args.item_readings:
+        from ..measure.item_readings import against_item_readings, format_item_readings
+        from ..report.categories import load
+
+        readings = _readings(args.item_readings)
+        if readings is None:
+            return 1
+        print("\n".join(format_item_readings(against_item_readings(_entries(out), readings, load()))))
     if args.against:
         import json
 
@@ -128,3 +133,24 @@ def run(args: argparse.Namespace) -> int:
         print(against(entries, texts, gold, load(), args.marked_only).line())
     print(f"wrote {', '.join(str(out / name) for name in OUTPUTS)} in {time.perf_counter() - began:.1f} s")
     return 1 if failed else 0
+
+
+
+def _readings(path: str) -> Optional[List[dict]]:
+    """The readings by hand, a record a line; None, with a one-line error, if they cannot be read."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as err:
+        print(f"{path}: error: cannot read the readings ({err})", file=sys.stderr)
+        return None
+
+
+def _entries(out: Path) -> Iterator[dict]:
+    """The report's policies as it wrote them."""
+    import json
+
+    with open(out / "policies.jsonl", encoding="utf-8") as lines:
+        yield from (json.loads(line) for line in lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence, Set
 
 from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
@@ -37,6 +37,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     practices = Practices(text, policy.spans, verbs)
     rows: Dict[str, dict] = {}  # item key -> its row of data_items
     sentences: Dict[str, List[int]] = {}
+    handled: Set[str] = set()  # items with an ACTION in a sentence of theirs
+    listing: Set[int] = set()  # sentences that name an item of a known category
     for item in items:
         key = categories.core(item.text)
         practice = practices.at(item.start)
@@ -60,13 +62,23 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
         _add(row["receivers"], (text[s.start:s.end] for s in practice.receivers))
         if practice.sentence not in sentences[key]:
             sentences[key].append(practice.sentence)
-    data_items = list(rows.values())
+        if practice.handled:
+            handled.add(key)
+        if row["category"] not in (OTHER, GENERIC):
+            listing.add(practice.sentence)
+    # Only the user's data: an item no keyword, term or head gives a category, in no sentence
+    # that says what is done with it, is mostly headings, glossary and contact text. Read by
+    # hand on 20 real policies, 154 of the 188 such items were not data (docs/report.md).
+    kept = [key for key, row in rows.items() if row["category"] != OTHER or key in handled
+            or listing.intersection(sentences[key])]
+    items = [item for item in items if categories.core(item.text) in kept]
+    data_items = [rows[key] for key in kept]
     counts = Counter(row["category"] for row in data_items)
     checklist = checklist or Checklist.load()
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
              "categories": {name: counts[name] for name in categories.names if counts[name]},
              **checklist(policy)}
-    return Found(policy, entry, items, practices, list(sentences.values()))
+    return Found(policy, entry, items, practices, [sentences[key] for key in kept])
 
 
 def _head(item: Item, categories: Categories) -> Optional[str]:

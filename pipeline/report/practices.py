@@ -126,6 +126,7 @@ class Practice:
     purposes: List[Span]  # the CONTEXT spans of its sentence
     receivers: List[Span]  # third-party ACTORs of a sharing sentence, and RECEIVERs
     sentence: int
+    handled: bool = True  # whether its sentence holds an ACTION span at all
 
     @property
     def kinds(self) -> List[str]:
@@ -144,9 +145,11 @@ class Practices:
         self.by_sentence: Dict[int, List[Span]] = {}
         self.actors: Dict[int, List[Span]] = {}
         self.sharing: set = set()
+        self.acted: set = set()  # sentences with an ACTION
         for span in sorted(spans):
             kind = role(span.label)
             if kind == "ACTION":
+                self.acted.add(seg.sentence(span.start))
                 clause = seg.clause(span.start)
                 action = action_kind(text, span, seg.clauses[clause], self.verbs)
                 self.by_clause.setdefault(clause, []).append((span, action))
@@ -163,7 +166,7 @@ class Practices:
         receivers = [a for a in self.actors.get(sentence, [])
                      if a.label == RECEIVER or (sentence in self.sharing and self.third_party(a))]
         return Practice(self.by_clause.get(seg.clause(start), []), self.by_sentence.get(sentence, []),
-                        receivers, sentence)
+                        receivers, sentence, sentence in self.acted)
 
     def third_party(self, actor: Span) -> bool:
         return normalise(self.text[actor.start:actor.end]).strip("“”\"") not in self.verbs.own_actors

@@ -810,3 +810,59 @@ def test_coordinated_words_share_their_head_and_point_at_their_own_words(tmp_pat
     rows = {e["text"]: e for e in entry["data_items"]}
     assert rows["身份证正面照片"]["canonical"] == rows["身份证反面照片"]["canonical"] == "id_card_photo"
     assert rows["身份证正面照片"]["sensitive"] and [text[a:b] for a, b in rows["身份证反面照片"]["at"]] == ["反面照片"]
+
+
+def test_an_item_of_no_category_counts_only_where_its_sentence_handles_or_lists_data():
+    """Only the user's data: text no keyword, term or head places (a heading, a clause of a
+    disclaimer) is no item unless its sentence has an ACTION or names data of a category."""
+    from pipeline.report.build import report_policy
+    from pipeline.report.practices import load_verbs
+
+    parsed = parse("<应急响应流程>\n我们[收集]<飞行里程>。\n包括：<设备型号>、<类型和状态>。\n请<谨慎操作>。")
+    policy = Document("p", parsed.text, parsed.spans)
+    listed = {row["text"]: row["category"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]}
+    assert listed == {"飞行里程": OTHER, "设备型号": "个人常用设备信息", "类型": OTHER, "状态": OTHER}
+
+
+def test_item_readings_score_what_was_read_and_count_what_changed():
+    from pipeline.measure.item_readings import against_item_readings
+
+    readings = [
+        {"policy": "p", "item_text": "IMEI", "category": "个人常用设备信息", "sensitive": False, "item": "right",
+         "category_ok": True, "sensitive_ok": True},
+        {"policy": "p", "item_text": "银行账户", "category": "网络身份标识信息", "sensitive": False, "item": "right",
+         "category_ok": False, "sensitive_ok": False},
+        {"policy": "p", "item_text": "联系电话", "category": "个人基本资料", "sensitive": False, "item": "not_data",
+         "category_ok": None, "sensitive_ok": None},
+        {"policy": "p", "missed": "麦克风", "at": 0},
+        {"policy": "p", "missed": "通讯录", "at": 9},
+    ]
+    entry = {"id": "p", "data_items": [
+        {"text": "IMEI", "category": "个人常用设备信息", "sensitive": False, "canonical": "imei"},
+        {"text": "银行账户", "category": "个人财产信息", "sensitive": True, "canonical": "bank_account"},
+        {"text": "联系电话", "category": "个人基本资料", "sensitive": False, "canonical": "phone_number"},
+        {"text": "麦克风权限", "category": "个人常用设备信息", "sensitive": False, "canonical": None},
+        {"text": "个人信息", "category": GENERIC, "sensitive": False, "canonical": None}]}
+    other = {"id": "unread policy", "data_items": entry["data_items"]}
+    scores = against_item_readings([entry, other], readings, load())
+    assert (scores.listed, dict(scores.read), scores.unread) == (4, {"right": 2, "not_data": 1}, ["p: 麦克风权限"])
+    assert scores.precision == 2 / 3
+    # the bank account's category and sensitivity changed since read: not judged
+    assert dict(scores.category) == {"ok": 1, "changed": 1} and dict(scores.sensitive) == {"ok": 1, "changed": 1}
+    # IMEI a clear kind named, 麦克风 found in 麦克风权限, 通讯录 still missed
+    assert (scores.found, scores.missed) == (2, ["p: 通讯录"])
+
+
+def test_report_scores_the_items_against_readings(tmp_path, capsys):
+    readings = tmp_path / "readings.jsonl"
+    readings.write_text(json.dumps({"policy": "b", "item_text": "姓名", "category": "个人基本资料", "sensitive": False,
+                                    "item": "right", "category_ok": True, "sensitive_ok": True}, ensure_ascii=False)
+                        + "\n", encoding="utf-8")
+    code, _ = run_report(tmp_path, str(FIXTURE), extra=("--item-readings", str(readings)))
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "items against readings: 1 of 3 listed items read (2 not read); right 1" in out
+    assert "clear items: 3 found, 0 missed: recall 1.000" in out  # 身份证号码, 人脸信息, 姓名
+    (tmp_path / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    code, _ = run_report(tmp_path, str(FIXTURE), extra=("--item-readings", str(tmp_path / "bad.jsonl")))
+    assert code == 1 and f"{tmp_path / 'bad.jsonl'}: error: cannot read the readings" in capsys.readouterr().err

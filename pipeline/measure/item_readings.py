@@ -1,0 +1,121 @@
+"""A report's data items against readings by hand (`privspan report … --item-readings`).
+
+corpus/item_readings.jsonl holds, per policy, a line per item the report listed when it was
+read (`{"policy", "item_text", "category", "sensitive", "item": right|cut|not_data,
+"category_ok", "sensitive_ok", "note"}`, with the category and sensitivity the reader saw)
+and a line per clear item the list missed (`{"policy", "missed", "at", "note"}`).
+
+A report made after the reading is scored on what the readings can say of it: its items are
+looked up by policy and text (an item not read is counted, never guessed); a category or a
+sensitivity is judged only where it is still the one read (a changed one is counted apart);
+an item missed then is found now where an item of the policy has its canonical id or
+contains its words. Recall of the clear items: per policy, the kinds of CLEAR the list names
+(by canonical id, on items not read as `not_data`), and the missed items found now, against
+those plus the missed items still missing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
+
+from ..report.categories import GENERIC, Categories
+from ..report.wording import percent
+
+# The clear items the readers were asked to look for in every policy (their instructions,
+# docs/report.md), as canonical ids of pipeline/data/canonical.toml.
+CLEAR = frozenset((
+    "imei", "idfa", "oaid", "android_id", "imsi", "iccid", "mac_address", "ip_address", "serial_number",
+    "location", "precise_location", "gps", "wifi_info", "cell_info", "address_book", "contacts", "call_log", "sms",
+    "album", "photo", "images", "camera", "microphone", "id_card_number", "id_card_photo", "passport", "face",
+    "face_image", "fingerprint", "voiceprint", "bank_card", "bank_card_number", "payment_account", "phone_number",
+    "email", "real_name", "name"))
+
+
+@dataclass
+class ItemReadingScores:
+    listed: int = 0  # the report's non-generic items of the policies read
+    read: Counter = field(default_factory=Counter)  # right / cut / not_data, of the items read
+    unread: List[str] = field(default_factory=list)  # listed, not read
+    category: Counter = field(default_factory=Counter)  # ok / wrong / changed (not judged)
+    sensitive: Counter = field(default_factory=Counter)
+    found: int = 0
+    missed: List[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        n = sum(self.read.values())
+        return self.read["right"] / n if n else 0.0
+
+    @property
+    def recall(self) -> float:
+        n = self.found + len(self.missed)
+        return self.found / n if n else 0.0
+
+    @staticmethod
+    def share(counts: Counter) -> float:
+        n = counts["ok"] + counts["wrong"]
+        return counts["ok"] / n if n else 0.0
+
+
+def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
+                          categories: Categories) -> ItemReadingScores:
+    """Score the entries (policies.jsonl) of the policies that the readings cover."""
+    read: Dict[Tuple[str, str], dict] = {}
+    missed: Dict[str, List[dict]] = {}
+    for reading in readings:
+        if "missed" in reading:
+            missed.setdefault(reading["policy"], []).append(reading)
+        else:
+            read[reading["policy"], reading["item_text"]] = reading
+    policies = {policy for policy, _ in read} | set(missed)
+    scores = ItemReadingScores()
+    for entry in entries:
+        if entry["id"] not in policies:
+            continue
+        items = [item for item in entry["data_items"] if item["category"] != GENERIC]
+        kinds: Set[str] = set()
+        for item in items:
+            scores.listed += 1
+            reading = read.get((entry["id"], item["text"]))
+            if reading is None:
+                scores.unread.append(f"{entry['id']}: {item['text']}")
+                if item.get("canonical") in CLEAR:
+                    kinds.add(item["canonical"])
+                continue
+            scores.read[reading["item"]] += 1
+            if reading["item"] == "not_data":
+                continue
+            if item.get("canonical") in CLEAR:
+                kinds.add(item["canonical"])
+            _judge(scores.category, item["category"], reading["category"], reading["category_ok"])
+            _judge(scores.sensitive, item["sensitive"], reading["sensitive"], reading["sensitive_ok"])
+        scores.found += len(kinds)
+        for line in missed.get(entry["id"], []):
+            canonical = categories.canonical_of(line["missed"])
+            words = categories.core(line["missed"])
+            if canonical is not None and canonical.id in kinds:
+                continue  # counted among the kinds the list names
+            if any(canonical is not None and item.get("canonical") == canonical.id
+                   or words in categories.core(item["text"]) for item in items):
+                scores.found += 1
+            else:
+                scores.missed.append(f"{entry['id']}: {line['missed']}")
+    return scores
+
+
+def _judge(counts: Counter, now: object, then: object, ok: bool) -> None:
+    counts["changed" if now != then else "ok" if ok else "wrong"] += 1
+
+
+def format_item_readings(scores: ItemReadingScores) -> List[str]:
+    n = sum(scores.read.values())
+    return [
+        f"items against readings: {n} of {scores.listed} listed items read ({len(scores.unread)} not read); "
+        f"right {scores.read['right']}, cut wrongly {scores.read['cut']}, not data {scores.read['not_data']}: "
+        f"precision {scores.precision:.3f}",
+        f"category right {scores.category['ok']} of {scores.category['ok'] + scores.category['wrong']} "
+        f"({percent(round(scores.share(scores.category), 4))}; {scores.category['changed']} changed since read); "
+        f"sensitivity right {scores.sensitive['ok']} of {scores.sensitive['ok'] + scores.sensitive['wrong']} "
+        f"({percent(round(scores.share(scores.sensitive), 4))}; {scores.sensitive['changed']} changed since read)",
+        f"clear items: {scores.found} found, {len(scores.missed)} missed: recall {scores.recall:.3f}"]
