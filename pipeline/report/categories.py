@@ -90,6 +90,10 @@ class Categories:
         self.assign = lru_cache(maxsize=None)(self._assign)
         self.canonical_of = lru_cache(maxsize=None)(self._canonical_of)
 
+    def canonical_terms(self, item_id: str) -> List[str]:
+        """The terms of a canonical item, normalised (lower case, no spaces)."""
+        return [term for term, item in self.terms.items() if item.id == item_id]
+
     def core(self, text: str) -> str:
         """The normalised text without the `strip` prefixes (您的, 上述…)."""
         text = normalise(text)

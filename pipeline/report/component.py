@@ -3,8 +3,8 @@
 The decoder (pipeline/components/decoder.py) writes the model's spans at the report's
 threshold into `doc.spans[spans_key]`; this component adds what the report's items were
 measured with (docs/report.md): the lexicon of the training gold's data items where the
-tagger marked none (lexicon.py), and DATA spans grown over the lists they are items of
-(lists.py). The lexicon's entries are built once, from the training corpus, when `spacy
+tagger marked none (lexicon.py), the data named as device permissions (permissions.py), and
+DATA spans grown over the lists they are items of (lists.py). The lexicon's entries are built once, from the training corpus, when `spacy
 train` initialises the pipeline, and saved with it; so a pipeline trained from
 configs/spancat.cfg and nothing else gives `annotate` and `report` all they need.
 """
@@ -23,26 +23,28 @@ from ..records import Span
 from .categories import load
 from .lexicon import Lexicon, build_lexicon, compiled
 from .lists import grown
+from .permissions import load_permissions
 from .sources import policies_of
 
 
 @Language.factory("privspan_report_spans",
-                  default_config={"spans_key": "report", "lexicon": True, "lists": True,
+                  default_config={"spans_key": "report", "lexicon": True, "lists": True, "permissions": True,
                                   "min_policies": 2, "min_marked": 0.5})
-def make_report_spans(nlp: Language, name: str, spans_key: str, lexicon: bool, lists: bool,
+def make_report_spans(nlp: Language, name: str, spans_key: str, lexicon: bool, lists: bool, permissions: bool,
                       min_policies: int, min_marked: float) -> "ReportSpans":
-    return ReportSpans(name, spans_key, lexicon, lists, min_policies, min_marked)
+    return ReportSpans(name, spans_key, lexicon, lists, min_policies, min_marked, permissions)
 
 
 class ReportSpans:
     """Grows one span group in place; its lexicon is its only state."""
 
     def __init__(self, name: str, spans_key: str, lexicon: bool, lists: bool, min_policies: int,
-                 min_marked: float) -> None:
+                 min_marked: float, permissions: bool = True) -> None:
         self.name = name
         self.spans_key = spans_key
         self.lexicon = lexicon
         self.lists = lists
+        self.permissions = permissions
         self.min_policies = min_policies
         self.min_marked = min_marked
         self.categories = load()
@@ -65,6 +67,10 @@ class ReportSpans:
             spans += self._lexicon.spans(text, spans)
         if self.lists:
             spans += grown(text, spans, self.categories)
+        if self.permissions:
+            # only where jieba's words begin and end: a term inside a word (相机 of 照相机) is none
+            spans += [s for s in load_permissions(self.categories).spans(text, spans)
+                      if doc.char_span(s.start, s.end) is not None]
         out = []
         for span in sorted(set(spans)):
             # a lexicon entry or a list may end inside one of jieba's words: the span takes it whole

@@ -36,10 +36,10 @@ def examples(nlp):
     return out
 
 
-def predicted(nlp, spans):
+def predicted(nlp, spans, text=TEXT):
     """The doc as the span categorizer leaves it: `spans` are (text, label, score)."""
-    doc = nlp.make_doc(TEXT)
-    group = SpanGroup(doc, name="sc", spans=[doc.char_span(TEXT.index(t), TEXT.index(t) + len(t), label=label)
+    doc = nlp.make_doc(text)
+    group = SpanGroup(doc, name="sc", spans=[doc.char_span(text.index(t), text.index(t) + len(t), label=label)
                                              for t, label, _ in spans])
     group.attrs["scores"] = numpy.asarray([[score] for _, _, score in spans], dtype="f")
     doc.spans["sc"] = group
@@ -79,6 +79,24 @@ def test_the_lexicon_and_lists_are_settings():
     nlp.initialize(lambda: examples(nlp))
     doc = predicted(nlp, [("收集", "ACTION", 0.9), ("IMEI", "DATA", 0.9)])
     assert texts(doc.spans["report"]) == texts(doc.spans["sc"]) == [("收集", "ACTION"), ("IMEI", "DATA")]
+
+
+def test_data_named_as_permissions_are_report_spans_in_a_sentence_that_asks_for_them():
+    nlp = blank_pipeline()
+    nlp.add_pipe("privspan_decoder", config={"report_key": "report"})
+    nlp.add_pipe("privspan_report_spans", config={"lexicon": False})
+    nlp.initialize(lambda: examples(nlp))
+    text = "我们会请求你授权相机、相册、麦克风权限。你可以开启相机拍照。联系我们：麦克风"
+    asked = [("请求", "ACTION", 0.9)]
+    # the tagger marked none of them; the words of a sentence that asks for no permission are none
+    doc = predicted(nlp, asked, text)
+    assert texts(doc.spans["report"]) == [("请求", "ACTION"), ("相机", "DATA"), ("相册", "DATA"), ("麦克风权限", "DATA")]
+    # where the tagger marked one, its list grows over the rest as before
+    doc = predicted(nlp, [("相册", "DATA", 0.9)], text)
+    assert texts(doc.spans["report"]) == [("相机、相册、麦克风权限", "DATA"), ("相册", "DATA")]
+    nlp.get_pipe("privspan_report_spans").permissions = False
+    doc = predicted(nlp, asked, text)
+    assert texts(doc.spans["report"]) == [("请求", "ACTION")]
 
 
 def test_annotate_writes_the_report_spans_and_the_report_reads_them(tmp_path: Path, capsys):
