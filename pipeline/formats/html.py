@@ -1,8 +1,9 @@
 """HTML: the visible text of a page (reading), and annotations as a page to read (writing).
 
-Reading needs the standard library only. Script, style and comments are dropped, entities decoded, whitespace collapsed as a
-browser does (kept verbatim inside <pre>/<textarea>), and block elements end lines, so a
-policy saved from a web page splits into the same paragraphs as one saved as text.
+Reading needs the standard library only. Script, style and comments are dropped, entities
+decoded, whitespace collapsed as a browser does (kept verbatim inside <pre>/<textarea>),
+block elements end lines and a table's cells are parted by tabs, so a policy saved from a
+web page splits into the same paragraphs as one saved as text, and its tables stay tables.
 
 Writing shows the text exactly as written, each span a <mark> nested in those around it
 (a crossing span cut into fragments), its label drawn by CSS and never part of the text.
@@ -51,8 +52,13 @@ class _VisibleText(HTMLParser):
             self._end_line(always=True)
         elif tag in _BLOCKS:
             self._end_line()
-        elif tag in _CELLS and not (self._at_line_start() or self.soft_space):
-            self._soft(" ")
+        elif tag in _CELLS and not self._at_line_start():
+            # a tab between cells keeps a table's columns for the readers of text tables
+            # (report/sdk.py), as a browser's copy of a table does
+            if self.soft_space:
+                self.pieces[-1] = self.pieces[-1][:-1]
+            self.pieces.append("\t")
+            self.soft_space = False
         if tag in _VERBATIM:
             self.verbatim += 1
 
@@ -72,7 +78,7 @@ class _VisibleText(HTMLParser):
             self.soft_space = False
             return
         text = _COLLAPSIBLE.sub(" ", data)
-        if self.soft_space or self._at_line_start():
+        if self.soft_space or self._at_line_start() or self.pieces[-1].endswith("\t"):
             text = text.lstrip(" ")
         if text:
             self._soft(text)

@@ -7,7 +7,8 @@ and a line per clear item the list missed (`{"policy", "missed", "at", "note"}`)
 
 A report made after the reading is scored on what the readings can say of it: its items are
 looked up by policy and text (an item not read is counted, never guessed); a category or a
-sensitivity is judged only where it is still the one read (a changed one is counted apart);
+sensitivity is judged where it is still the one read (a category changed since is counted
+apart; a sensitivity changed since is right where the one read was wrong, as there are two);
 an item missed then is found now where an item of the policy has its canonical id or
 contains its words. Recall of the clear items: per policy, the kinds of CLEAR the list names
 (by canonical id, on items not read as `not_data`), and the missed items found now, against
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from ..report.categories import GENERIC, Categories
 from ..report.wording import percent
@@ -89,7 +90,10 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
             if item.get("canonical") in CLEAR:
                 kinds.add(item["canonical"])
             _judge(scores.category, item["category"], reading["category"], reading["category_ok"])
-            _judge(scores.sensitive, item["sensitive"], reading["sensitive"], reading["sensitive_ok"])
+            # sensitive or not: the other value than one read wrong is right
+            flipped = None if reading["sensitive_ok"] is None else not reading["sensitive_ok"]
+            _judge(scores.sensitive, item["sensitive"], reading["sensitive"], reading["sensitive_ok"],
+                   flipped)
         scores.found += len(kinds)
         for line in missed.get(entry["id"], []):
             canonical = categories.canonical_of(line["missed"])
@@ -104,8 +108,13 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
     return scores
 
 
-def _judge(counts: Counter, now: object, then: object, ok: bool) -> None:
-    counts["changed" if now != then else "ok" if ok else "wrong"] += 1
+def _judge(counts: Counter, now: object, then: object, ok: bool, ok_if_changed: Optional[bool] = None) -> None:
+    if now != then and ok_if_changed is not None:
+        ok = ok_if_changed
+    elif now != then:
+        counts["changed"] += 1
+        return
+    counts["ok" if ok else "wrong"] += 1
 
 
 def format_item_readings(scores: ItemReadingScores) -> List[str]:

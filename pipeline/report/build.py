@@ -12,6 +12,7 @@ from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
 from .items import Item, Options, items_of, outermost
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
+from .sdk import SdkLists
 
 TOP_ITEMS = 30
 WITHOUT_CANONICAL = 50  # the most frequent items with no canonical item, for growing the table
@@ -35,6 +36,7 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     text = policy.text
     items = items_of(text, policy.spans, categories, options)
     practices = Practices(text, policy.spans, verbs)
+    sdks = SdkLists(text)
     rows: Dict[str, dict] = {}  # item key -> its row of data_items
     sentences: Dict[str, List[int]] = {}
     handled: Set[str] = set()  # items with an ACTION in a sentence of theirs
@@ -60,6 +62,7 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
         row["actions"] = [k for k in KINDS if k in row["actions"] or k in practice.kinds]
         _add(row["purposes"], (text[s.start:s.end] for s in practice.purposes))
         _add(row["receivers"], (text[s.start:s.end] for s in practice.receivers))
+        _add(row["receivers"], filter(None, [sdks.at(item.start)]))
         if practice.sentence not in sentences[key]:
             sentences[key].append(practice.sentence)
         if practice.handled:

@@ -132,7 +132,7 @@ def test_html_input_annotates_the_visible_text(run, model, tmp_path, capsys):
 MARKDOWN = ("\ufeff---\r\ntitle: 隐私政策\r\n---\r\n# 隐私政策\r\n\r\n"
             "我们会**收集**您的[手机号码](https://example.com)<br>以及位置\r\n\r\n"
             "| 信息 | 用途 |\r\n|---|---|\r\n| 位置 | 导航 |\r\n")
-MARKDOWN_TEXT = "隐私政策\n我们会收集您的手机号码\n以及位置\n信息 用途\n位置 导航"
+MARKDOWN_TEXT = "隐私政策\n我们会收集您的手机号码\n以及位置\n信息\t用途\n位置\t导航"
 
 
 def test_markdown_input_annotates_the_visible_text(run, model, tmp_path, capsys):

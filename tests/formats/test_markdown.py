@@ -40,9 +40,9 @@ POLICY_TEXT = ("隐私 政策\n"
                "姓名\n"
                "手机号（必填）\n"
                "子项\n"
-               "信息 用途\n"
-               "位置 导航\n"
-               "昵称 展示 | 分享\n"
+               "信息\t用途\n"
+               "位置\t导航\n"
+               "昵称\t展示 | 分享\n"
                "引用 删除\n"
                "代码  块")
 
@@ -65,7 +65,7 @@ def test_inline_html_is_read_as_in_a_page():
     markdown = '第三方<b>SDK</b>会获取<br/>您的<span class="x">位置</span> &lt;信息&gt;'
     assert visible_text(markdown) == html_visible_text(page) == "第三方SDK会获取\n您的位置 <信息>"
     assert visible_text("<div>\n\n**一**\n\n</div>\n<table><tr><td>甲</td><td>乙</td></tr></table>") \
-        == "一\n甲 乙"
+        == "一\n甲\t乙"  # a table's cells parted by a tab
 
 
 def test_chinese_text_and_literal_brackets_are_kept():

@@ -847,8 +847,8 @@ def test_item_readings_score_what_was_read_and_count_what_changed():
     scores = against_item_readings([entry, other], readings, load())
     assert (scores.listed, dict(scores.read), scores.unread) == (4, {"right": 2, "not_data": 1}, ["p: 麦克风权限"])
     assert scores.precision == 2 / 3
-    # the bank account's category and sensitivity changed since read: not judged
-    assert dict(scores.category) == {"ok": 1, "changed": 1} and dict(scores.sensitive) == {"ok": 1, "changed": 1}
+    # the bank account's category changed since read: not judged; its sensitivity, read wrong, is right now
+    assert dict(scores.category) == {"ok": 1, "changed": 1} and dict(scores.sensitive) == {"ok": 2}
     # IMEI a clear kind named, 麦克风 found in 麦克风权限, 通讯录 still missed
     assert (scores.found, scores.missed) == (2, ["p: 通讯录"])
 
@@ -866,3 +866,40 @@ def test_report_scores_the_items_against_readings(tmp_path, capsys):
     (tmp_path / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
     code, _ = run_report(tmp_path, str(FIXTURE), extra=("--item-readings", str(tmp_path / "bad.jsonl")))
     assert code == 1 and f"{tmp_path / 'bad.jsonl'}: error: cannot read the readings" in capsys.readouterr().err
+
+
+SDK_TABLE = """| SDK名称 | 类型 | 开发商 | 收集信息 |
+|---|---|---|---|
+| 极光推送 | 推送 | 深圳市和讯华谷信息技术有限公司 | 设备信息、IP地址 |
+| AR试妆 | 框架 | 北京字节跳动科技有限公司 | 相机 |
+"""
+SDK_BLOCKS = """我们不会出售您的设备信息。
+SDK名称：百度地图SDK
+信息类型：位置信息
+所属公司：北京百度网讯科技有限公司
+SDK名称：微信SDK
+信息类型：设备标识信息
+"""
+
+
+def test_each_sdk_of_a_table_or_a_block_is_the_receiver_of_its_items():
+    from pipeline.formats.markdown import visible_text
+    from pipeline.report.build import report_policy
+    from pipeline.report.practices import load_verbs
+    from pipeline.report.sdk import SdkLists
+
+    # a Markdown page's table as annotate reads it, the cells parted by tabs, and a text's blocks
+    text = visible_text(SDK_TABLE) + "\n" + SDK_BLOCKS
+    assert text.splitlines()[1] == "极光推送\t推送\t深圳市和讯华谷信息技术有限公司\t设备信息、IP地址"
+    sdks = SdkLists(text)
+    assert [name for _, _, name in sdks.stretches] == ["极光推送", "AR试妆", "百度地图SDK", "微信SDK"]
+    assert sdks.at(text.index("我们不会出售")) is None  # the table has ended
+    assert SdkLists(SDK_TABLE).at(SDK_TABLE.index("相机")) == "AR试妆"  # the table as Markdown's text: cells by |
+
+    spans = [Span(text.index(item), text.index(item) + len(item), "DATA")
+             for item in ("设备信息、IP地址", "相机", "位置信息", "设备标识信息")]
+    spans.append(Span(text.rindex("设备信息"), text.rindex("设备信息") + 4, "DATA"))  # not sold: no SDK's
+    rows = {row["text"]: row["receivers"] for row in
+            report_policy(Document("p", text, spans), load(), load_verbs()).entry["data_items"]}
+    assert rows == {"设备信息": ["极光推送"], "IP地址": ["极光推送"], "相机": ["AR试妆"], "位置信息": ["百度地图SDK"],
+                    "设备标识信息": ["微信SDK"]}
