@@ -48,7 +48,8 @@ def evaluate_topics(nlp: Language, gold: Sequence[Doc], labels: Sequence[str] = 
                          "macro": sum(topic_f) / len(topic_f) if topic_f else 0.0},
               "per_label": per_label}
     for label in BINARY:
-        if label in counts:
+        # a gold of one task (the authors' risk file) says nothing of the other yes/no label
+        if counts.get(label, Counter())["gold"]:
             report[label.lower()] = _binary(counts[label], len(gold))
     return report
 

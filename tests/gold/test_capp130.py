@@ -113,6 +113,8 @@ def test_topic_scores_count_every_sentence_and_report_yes_no_labels_as_the_autho
     assert report["risk"] == {"f": 0.0, "accuracy": 0.5, "macro": (0.0 + 2 / 3) / 2}
     # the topics' micro F pools COLLECTION and SHARING only: 1 right of 2 predicted and 2 gold
     assert report["topics"]["micro"] == 0.5
+    # a gold with no risky sentence (one task's file of the authors) gives no yes/no figures of RISK
+    assert "risk" not in evaluate_topics(Labeller(), gold[:3]) and "important" in report
 
 
 def write_extraction(root: Path, files) -> Path:
