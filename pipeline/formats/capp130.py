@@ -81,6 +81,9 @@ def read(path: Path, scheme: LabelScheme) -> Export:
                     spans.append(Span(offset, offset + len(text), topic))
             sentences.append(text)
             offset += len(text) + 1
+        if not any(sentence.strip() for sentence in sentences):
+            export.problems.append(Problem(str(file), 1, 1, "warning", "empty", "a policy without sentences; left out"))
+            continue
         export.documents.append(Document(file.stem, "\n".join(sentences), sorted(spans),
                                           source=str(file), where=str(file)))
     return export

@@ -172,3 +172,21 @@ def test_split_authors_reads_the_shared_copy(capp_dir: Path):
 
     export = read_extraction(capp_dir, "topic", "test")
     assert len(export.documents) == 2659 and not export.bad  # the sentences the shared copy keeps
+
+
+def test_bad_policies_are_located_and_the_good_ones_still_read(tmp_path: Path, capsys):
+    folder = write_capp(tmp_path / "capp", [
+        [],  # an empty policy
+        [("没有句末的一句" * 3, ["数据收集"])],  # no sentence end: the line is its sentence
+        [("长" * 200_000, ["数据收集"]), ("好的句子。", [])],  # a very long line
+        [("我们共享您的位置。", ["共享、委托、转让、公开（披露）"])],
+    ])
+    (folder / "Annotation" / "rw_5.jsonl").write_bytes(b"\xff\xfe bad bytes\n")
+    code = main(["corpus", str(folder), "--out", str(tmp_path / "out"), "--dev", "0"])
+    printed = capsys.readouterr()
+    assert code == 1  # the unreadable file fails the command, after the rest is written
+    assert f"{folder / 'Annotation' / 'rw_1.jsonl'}:1:1: warning: empty: a policy without sentences" in printed.err
+    assert f"{folder / 'Annotation' / 'rw_5.jsonl'}: error: undecodable bytes" in printed.err
+    docs = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(Vocab()))
+    assert sorted(len(d.text) for d in docs) == [5, 9, 21, 200_000]
+    assert "annotations read: 3 = written 3 + dropped 0" in printed.out
