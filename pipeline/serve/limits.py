@@ -50,15 +50,26 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    await self._linger(receive, message)
                     raise Refused(413, self._message())
             return message
 
         await self.app(scope, counted, send)
 
+    async def _linger(self, receive: Receive, message: Message) -> None:
+        """Read and drop what more of the body comes, up to `max_bytes` more, before the 413:
+        a client still sending when the answer comes and the connection closes sees a reset,
+        not the answer (as nginx's lingering close). More than that is not waited for."""
+        dropped = 0
+        while message.get("more_body") and dropped <= self.max_bytes:
+            message = await receive()
+            dropped += len(message.get("body", b""))
+
     def _message(self) -> str:
         return f"request body over the limit of {self.max_bytes} bytes (privspan serve --max-bytes)"
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._linger(receive, {"more_body": True})
         await error(413, self._message())(scope, receive, send)
 
 
