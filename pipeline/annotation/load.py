@@ -35,7 +35,9 @@ def load_pipeline(model: str, threshold: Optional[float] = None,
             if threshold is not None:
                 settings["threshold"] = threshold
                 blocks = config["components"].values()
-                floors = [block["threshold"] for block in blocks if block.get("factory") == "spancat"]
+                # the span tagger's: the sentence topics keep their own thresholds
+                floors = [block["threshold"] for block in blocks
+                          if block.get("factory") == "spancat" and block.get("spans_key") != TOPICS_KEY]
                 has_decoder = any(block.get("factory") == DECODER for block in blocks)
                 floor = min([threshold, *floors]) if has_decoder else threshold
                 overrides.update(_overrides(config, "spancat", {"threshold": floor}))
@@ -62,9 +64,11 @@ DECODER = "privspan_decoder"
 
 
 def _overrides(config: Any, factory: str, settings: Dict[str, Any]) -> Dict[str, Any]:
-    """Config overrides that give every component of `factory` these settings (None: unset)."""
+    """Config overrides that give every component of `factory` but the sentence topics' these
+    settings (None: unset)."""
     return {f"components.{name}.{key}": value
-            for name, block in config["components"].items() if block.get("factory") == factory
+            for name, block in config["components"].items()
+            if block.get("factory") == factory and block.get("spans_key") != TOPICS_KEY
             for key, value in settings.items() if value is not None}
 
 

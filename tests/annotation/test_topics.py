@@ -55,7 +55,7 @@ def test_one_load_tags_spans_and_labels_sentences(assembled: Path, tiny_model: P
     import spacy
 
     nlp = spacy.load(assembled)
-    assert nlp.pipe_names == ["tok2vec", "spancat", "decoder", "report_spans", "topics"]
+    assert nlp.pipe_names == ["tok2vec", "spancat", "decoder", "report_spans", "topics", "topic_thresholds"]
     doc = nlp(TEXT)
     sentences = {(s.start_char, s.end_char) for s in doc.spans["topics"]}
     assert sentences <= {(0, 17), (17, 34), (35, 53)} and sentences
@@ -155,7 +155,7 @@ def test_the_workflow_without_capp130_ends_with_the_span_tagger_and_says_so_in_o
     result = _weasel(project, "assemble")
     assert result.returncode == 0, result.stdout + result.stderr
     assert spacy.load(project / "training" / "pipeline").pipe_names == ["tok2vec", "spancat", "decoder",
-                                                                        "report_spans", "topics"]
+                                                                        "report_spans", "topics", "topic_thresholds"]
 
 
 def test_step_runs_its_command_only_when_its_paths_are_there(tmp_path: Path, capsys):
@@ -168,3 +168,45 @@ def test_step_runs_its_command_only_when_its_paths_are_there(tmp_path: Path, cap
     assert main(["step", "--unless", str(there), "--what", "the y", "--", "false"]) == 0
     assert capsys.readouterr().out == f"not built: the x ({tmp_path / 'absent'} is not there)\n"
     assert main(["step", "--needs", str(there)]) == 2  # no command: a usage error
+
+
+def test_a_threshold_per_label_keeps_each_label_at_its_own():
+    import numpy
+    from spacy.tokens import SpanGroup
+
+    from pipeline.gold.docs import blank_pipeline
+
+    nlp = blank_pipeline()
+    pipe = nlp.add_pipe("privspan_label_thresholds", config={"thresholds": {"RISK": 0.2}})
+    doc = nlp.make_doc("我们可能共享您的位置。您可以删除。")
+    group = SpanGroup(doc, name="topics", spans=[doc.char_span(0, 11, "RISK"), doc.char_span(0, 11, "SHARING"),
+                                                   doc.char_span(11, 17, "CONTROL")])
+    group.attrs["scores"] = numpy.asarray([0.3, 0.4, 0.6], dtype="f")
+    doc.spans["topics"] = group
+    doc = pipe(doc)
+    # RISK at its own 0.2, the others at the default 0.5; the kept spans keep their scores
+    assert [(s.label_, round(float(v), 2)) for s, v in zip(doc.spans["topics"], doc.spans["topics"].attrs["scores"])] \
+        == [("RISK", 0.3), ("CONTROL", 0.6)]
+
+
+def test_threshold_chooses_each_labels_threshold_on_dev_and_saves_it(topics_model: Path, tmp_path: Path, capsys):
+    import shutil
+
+    import spacy
+
+    dev = topics_model.parents[1] / "corpus" / "dev.spacy"
+    # a topics model saved before the thresholds component existed gets one
+    old = spacy.load(topics_model)
+    old.remove_pipe("topic_thresholds")
+    old.to_disk(tmp_path / "model")
+    assert main(["threshold", str(tmp_path / "model"), str(dev)]) == 0
+    assert "thresholds per label COLLECTION" in capsys.readouterr().out
+    nlp = spacy.load(tmp_path / "model")
+    assert nlp.pipe_names == ["topics", "topic_thresholds"]
+    thresholds = nlp.get_pipe("topic_thresholds").thresholds
+    assert set(thresholds) == set(TOPICS) and all(0.05 <= t <= 0.95 for t in thresholds.values())
+    # the span categorizer keeps every label at the lowest of them, in its config and its cfg
+    assert nlp.config["components"]["topics"]["threshold"] == nlp.get_pipe("topics").cfg["threshold"] \
+        == min(thresholds.values())
+    assert nlp.config["components"]["topic_thresholds"]["thresholds"] == thresholds
+    shutil.rmtree(tmp_path / "model")
