@@ -45,7 +45,7 @@ def evaluate_topics(nlp: Language, gold: Sequence[Doc], labels: Sequence[str] = 
               # IMPORTANT and RISK, each a yes/no of every sentence, its accuracy (their
               # "micro") and the mean F of yes and no (their "macro")
               "topics": {"micro": _prf(sum((counts[label] for label in topics), Counter()))["f"],
-                         "macro": sum(topic_f) / len(topic_f) if topic_f else 0.0},
+                         "macro": sum(topic_f) / len(topic_f) if topic_f else 0.0, "labels": len(topic_f)},
               "per_label": per_label}
     for label in BINARY:
         # a gold of one task (the authors' risk file) says nothing of the other yes/no label
@@ -77,10 +77,11 @@ def format_topics(report: dict) -> List[str]:
     lines = [f"{report['sentences']} sentences; micro P {report['micro']['p']:.3f} R {report['micro']['r']:.3f} "
              f"F {report['micro']['f']:.3f}; macro F {report['macro']['f']:.3f} over "
              f"{report['macro']['labels']} labels",
-             f"topics: micro F {report['topics']['micro']:.3f}, macro F {report['topics']['macro']:.3f}"
-             + "".join(f"; {label}: F {report[label.lower()]['f']:.3f}, accuracy "
-                       f"{report[label.lower()]['accuracy']:.3f}, macro F {report[label.lower()]['macro']:.3f}"
-                       for label in BINARY if label.lower() in report),
+             "; ".join(([f"topics: micro F {report['topics']['micro']:.3f}, macro F {report['topics']['macro']:.3f}"]
+                        if report["topics"]["labels"] else [])  # a gold of yes/no labels only has none
+                       + [f"{label}: F {report[label.lower()]['f']:.3f}, accuracy "
+                          f"{report[label.lower()]['accuracy']:.3f}, macro F {report[label.lower()]['macro']:.3f}"
+                          for label in BINARY if label.lower() in report]),
              "| label | P | R | F | gold | pred |", "|---|--:|--:|--:|--:|--:|"]
     for label, row in report["per_label"].items():
         lines.append(f"| {label} | {row['p']:.3f} | {row['r']:.3f} | {row['f']:.3f} | {row['gold']} | {row['pred']} |")
