@@ -194,6 +194,8 @@ def test_threshold_chooses_each_labels_threshold_on_dev_and_saves_it(topics_mode
 
     import spacy
 
+    from pipeline.measure.threshold import GRID
+
     dev = topics_model.parents[1] / "corpus" / "dev.spacy"
     # a topics model saved before the thresholds component existed gets one
     old = spacy.load(topics_model)
@@ -204,7 +206,7 @@ def test_threshold_chooses_each_labels_threshold_on_dev_and_saves_it(topics_mode
     nlp = spacy.load(tmp_path / "model")
     assert nlp.pipe_names == ["topics", "topic_thresholds"]
     thresholds = nlp.get_pipe("topic_thresholds").thresholds
-    assert set(thresholds) == set(TOPICS) and all(0.05 <= t <= 0.95 for t in thresholds.values())
+    assert set(thresholds) == set(TOPICS) and all(GRID[0] <= t <= GRID[-1] for t in thresholds.values())
     # the span categorizer keeps every label at the lowest of them, in its config and its cfg
     assert nlp.config["components"]["topics"]["threshold"] == nlp.get_pipe("topics").cfg["threshold"] \
         == min(thresholds.values())
