@@ -115,8 +115,6 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print("\n".join(format_item_readings(against_item_readings(_entries(out), readings, load()))))
     if args.against:
-        import json
-
         from ..measure.items import against
         from ..report.categories import load
         from ..report.sources import read_policies
@@ -128,12 +126,9 @@ def run(args: argparse.Namespace) -> int:
         for failure in failures:
             print(failure, file=sys.stderr)
         failed = failed or bool(failures)
-        with open(out / "policies.jsonl", encoding="utf-8") as lines:
-            entries = [json.loads(line) for line in lines]
-        print(against(entries, texts, gold, load(), args.marked_only).line())
+        print(against(list(_entries(out)), texts, gold, load(), args.marked_only).line())
     print(f"wrote {', '.join(str(out / name) for name in OUTPUTS)} in {time.perf_counter() - began:.1f} s")
     return 1 if failed else 0
-
 
 
 def _readings(path: str) -> Optional[List[dict]]:

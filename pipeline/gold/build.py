@@ -57,7 +57,8 @@ class CorpusResult:
     cut_off: int = 0  # pieces beyond one a span that --cut-at made
     left_out: List[str] = field(default_factory=list)  # the --leave-out line, if any
     seconds: float = 0.0
-    labels: Optional[List[str]] = None  # those counted, if not the scheme's (one task's)
+    task: Optional[str] = None  # the authors' task, for --split authors
+    labels: Optional[List[str]] = None  # those counted, if not the scheme's (the task's)
 
     @property
     def demo(self) -> bool:
@@ -77,8 +78,8 @@ class CorpusResult:
         dropped = gathered.dropped + align.dropped
         n_errors = sum(p.is_error for p in gathered.problems)
         lines = list(self.left_out)
-        if self.split.by == "the authors' files":
-            lines.append(f"task: {self.gathered.documents[0].id.split('/')[0]}")
+        if self.task:
+            lines.append(f"task: {self.task}")
         lines.append(f"documents: {report.documents} ({'not split' if options.whole else 'split by ' + self.split.by}"
                      f"{'; too few documents to split by document' if self.split.by == 'line' else ''})")
         lines.append("units: " + ", ".join(f"{name} {n}" for name, n in report.units.items())
@@ -166,7 +167,7 @@ def build_authors_corpus(source: str, out: Path) -> List[CorpusResult]:
         paths = write_corpus(nlp, split, out / task, report, TOPICS_KEY)
         options = CorpusOptions(fmt="capp130", labels="topics", all_units=True)
         results.append(CorpusResult(gathered, report, split, paths, gathered.units, options,
-                                    seconds=time.perf_counter() - started, labels=TASK_LABELS[task]))
+                                    seconds=time.perf_counter() - started, task=task, labels=TASK_LABELS[task]))
     return results
 
 

@@ -10,6 +10,7 @@ config, so every later `spacy.load`, `spacy evaluate` and `spacy package` uses i
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Dict, Tuple
 
@@ -18,6 +19,7 @@ from spacy.training import Corpus
 
 from ..annotation.load import load_pipeline, span_categorizer
 from ..schema import TOPICS_KEY
+from .topics import BINARY, prf, yes_no
 
 
 def tune_threshold(model: Path, dev: Path, n_trials: int = 11) -> Tuple[float, float, Dict[float, float]]:
@@ -48,7 +50,6 @@ def tune_label_thresholds(model: Path, dev: Path) -> Dict[str, float]:
     from spacy.tokens import DocBin
 
     from ..annotation.load import topics_key
-    from ..measure.topics import BINARY
     from ..schema import TOPICS
 
     nlp = spacy.load(model)
@@ -74,8 +75,10 @@ def tune_label_thresholds(model: Path, dev: Path) -> Dict[str, float]:
     best = _choose(wanted, scores, [TOPICS.index(label) for label in TOPICS if label not in BINARY])
     for label in BINARY:
         k = TOPICS.index(label)
-        score = _yes_no if label == "RISK" else _f
-        best[k] = _best(lambda t: score(wanted[:, k], scores[:, k] >= t))
+        if label == "RISK":  # as CAPP-130's authors score it
+            best[k] = _best(lambda t: yes_no(_counts(wanted[:, k], scores[:, k] >= t), len(gold))["macro"])
+        else:
+            best[k] = _best(lambda t: prf(_counts(wanted[:, k], scores[:, k] >= t))["f"])
     thresholds = {label: float(best[k]) for k, label in enumerate(TOPICS)}
     nlp.to_disk(model)  # with its thresholds component, if it was added
     tuned = spacy.load(model, config={f"components.{name}.thresholds": thresholds,
@@ -93,7 +96,7 @@ def _choose(wanted: numpy.ndarray, scores: numpy.ndarray, columns: list) -> nump
             def micro(t: float) -> float:
                 trial = best.copy()
                 trial[k] = t
-                return _f(wanted[:, columns], scores[:, columns] >= trial[columns])
+                return prf(_counts(wanted[:, columns], scores[:, columns] >= trial[columns]))["f"]
             best[k] = _best(micro)
     return best
 
@@ -104,10 +107,6 @@ def _best(score) -> float:
     return float(max(GRID, key=lambda t: (round(score(t), 6), -abs(t - 0.5))))
 
 
-def _f(wanted: numpy.ndarray, found: numpy.ndarray) -> float:
-    tp, fp, fn = (wanted & found).sum(), (~wanted & found).sum(), (wanted & ~found).sum()
-    return float(2 * tp / (2 * tp + fp + fn)) if tp + fp + fn else 0.0
-
-
-def _yes_no(wanted: numpy.ndarray, found: numpy.ndarray) -> float:
-    return (_f(wanted, found) + _f(~wanted, ~found)) / 2
+def _counts(wanted: numpy.ndarray, found: numpy.ndarray) -> Counter:
+    """The counts measure/topics.py scores: right, gold and predicted (sentence, label) pairs."""
+    return Counter(correct=int((wanted & found).sum()), gold=int(wanted.sum()), pred=int(found.sum()))

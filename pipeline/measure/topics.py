@@ -34,23 +34,23 @@ def evaluate_topics(nlp: Language, gold: Sequence[Doc], labels: Sequence[str] = 
             counts.setdefault(label, Counter())["gold"] += 1
         for _, _, label in found:
             counts.setdefault(label, Counter())["pred"] += 1
-    per_label = {label: _prf(c) for label, c in counts.items()}
+    per_label = {label: prf(c) for label, c in counts.items()}
     pooled = sum(counts.values(), Counter())
     scored = [row["f"] for label, row in per_label.items() if counts[label]["gold"]]
     topics = [label for label in labels if label not in BINARY]
     topic_f = [per_label[label]["f"] for label in topics if counts[label]["gold"]]
-    report = {"sentences": len(gold), "micro": _prf(pooled),
+    report = {"sentences": len(gold), "micro": prf(pooled),
               "macro": {"f": sum(scored) / len(scored) if scored else 0.0, "labels": len(scored)},
               # as CAPP-130's authors report them: the topics' micro and macro F, and for
               # IMPORTANT and RISK, each a yes/no of every sentence, its accuracy (their
               # "micro") and the mean F of yes and no (their "macro")
-              "topics": {"micro": _prf(sum((counts[label] for label in topics), Counter()))["f"],
+              "topics": {"micro": prf(sum((counts[label] for label in topics), Counter()))["f"],
                          "macro": sum(topic_f) / len(topic_f) if topic_f else 0.0, "labels": len(topic_f)},
               "per_label": per_label}
     for label in BINARY:
         # a gold of one task (the authors' risk file) says nothing of the other yes/no label
         if counts.get(label, Counter())["gold"]:
-            report[label.lower()] = _binary(counts[label], len(gold))
+            report[label.lower()] = yes_no(counts[label], len(gold))
     return report
 
 
@@ -58,7 +58,8 @@ def evaluate_topics(nlp: Language, gold: Sequence[Doc], labels: Sequence[str] = 
 BINARY = ("IMPORTANT", "RISK")
 
 
-def _binary(c: Counter, sentences: int) -> dict:
+def yes_no(c: Counter, sentences: int) -> dict:
+    """A yes/no label's F, accuracy and macro F (the mean F of yes and no), from its counts."""
     tp, fp, fn = c["correct"], c["pred"] - c["correct"], c["gold"] - c["correct"]
     tn = sentences - tp - fp - fn
     yes = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
@@ -66,7 +67,7 @@ def _binary(c: Counter, sentences: int) -> dict:
     return {"f": yes, "accuracy": (tp + tn) / sentences if sentences else 0.0, "macro": (yes + no) / 2}
 
 
-def _prf(c: Counter) -> dict:
+def prf(c: Counter) -> dict:
     p = c["correct"] / c["pred"] if c["pred"] else 0.0
     r = c["correct"] / c["gold"] if c["gold"] else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0

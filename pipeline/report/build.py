@@ -41,8 +41,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     sentences: Dict[str, List[int]] = {}
     handled: Set[str] = set()  # items with an ACTION in a sentence of theirs
     listing: Set[int] = set()  # sentences that name an item of a known category
-    for item in items:
-        key = categories.core(item.text)
+    keys = [categories.core(item.text) for item in items]
+    for item, key in zip(items, keys):
         practice = practices.at(item.start)
         row = rows.get(key)
         if row is None:
@@ -74,7 +74,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     # hand on 20 real policies, 154 of the 188 such items were not data (docs/report.md).
     kept = [key for key, row in rows.items() if row["category"] != OTHER or key in handled
             or listing.intersection(sentences[key])]
-    items = [item for item in items if categories.core(item.text) in kept]
+    kept_keys = set(kept)
+    items = [item for item, key in zip(items, keys) if key in kept_keys]
     data_items = [rows[key] for key in kept]
     counts = Counter(row["category"] for row in data_items)
     checklist = checklist or Checklist.load()
