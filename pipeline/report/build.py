@@ -10,7 +10,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set
 from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
-from .items import Item, Options, items_of, outermost
+from .items import Item, Options, glued_verbs, items_of, not_data, outermost
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 from .sdk import SdkLists
 
@@ -34,7 +34,7 @@ class Found:
 def report_policy(policy: Document, categories: Categories, verbs: Verbs,
                   options: Options = Options(), checklist: Optional[Checklist] = None) -> Found:
     text = policy.text
-    items = items_of(text, policy.spans, categories, options)
+    items = glued_verbs(items_of(text, policy.spans, categories, options), categories)
     practices = Practices(text, policy.spans, verbs)
     sdks = SdkLists(text)
     rows: Dict[str, dict] = {}  # item key -> its row of data_items
@@ -72,8 +72,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     # Only the user's data: an item no keyword, term or head gives a category, in no sentence
     # that says what is done with it, is mostly headings, glossary and contact text. Read by
     # hand on 20 real policies, 154 of the 188 such items were not data (docs/report.md).
-    kept = [key for key, row in rows.items() if row["category"] != OTHER or key in handled
-            or listing.intersection(sentences[key])]
+    kept = [key for key, row in rows.items() if not not_data(key) and (
+            row["category"] != OTHER or key in handled or listing.intersection(sentences[key]))]
     kept_keys = set(kept)
     items = [item for item, key in zip(items, keys) if key in kept_keys]
     data_items = [rows[key] for key in kept]

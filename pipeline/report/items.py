@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from ..records import Span
-from .categories import GENERIC, OTHER, Categories
+from .categories import GENERIC, OTHER, Categories, normalise
 
 # The word lists, a data file: data/items.toml says what each is for.
 _WORDS = tomllib.loads((Path(__file__).parents[1] / "data" / "items.toml").read_text(encoding="utf-8"))
@@ -27,7 +27,9 @@ COORDINATED = frozenset((a, b) for a, b in _WORDS["coordinated"])
 TAILS = tuple(_WORDS["tails"])
 NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
+GLUED_VERBS = tuple(sorted(_WORDS["glued_verbs"], key=len, reverse=True))
 LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a grown list ends
+_NOT_DATA = {key: tuple(normalise(w) for w in words) for key, words in _WORDS["not_data"].items()}
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 MARKUP = re.compile(r"[<>]")
 
@@ -51,6 +53,13 @@ class Options:
 
     split: bool = True  # enumerations split into items, heads read inside a span
     parentheses: bool = True  # the parenthesis after a span read as its items
+
+
+def not_data(core: str) -> bool:
+    """Whether an item's core text (Categories.core) is one items.toml's `not_data` names: how
+    data is protected or handled, a purpose or a condition, never the user's data."""
+    return (core in _NOT_DATA["terms"] or core.startswith(_NOT_DATA["starts"])
+            or core.endswith(_NOT_DATA["ends"]))
 
 
 def outermost(spans: Sequence[Span], label: str = "DATA") -> List[Span]:
@@ -88,6 +97,20 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     # Markup left in a text (<the-end-of-privacy-policy> in CAPP-130's) is no data item.
     items = [i for i in items if not MARKUP.search(i.text)]
     return sorted(items, key=lambda i: (i.start, i.end))
+
+
+def glued_verbs(items: Sequence[Item], categories: Categories) -> List[Item]:
+    """An item that starts with one of items.toml's `glued_verbs` (采集声音, 获取手机识别码) is
+    the item after the verb, where that is a canonical item and the whole is none."""
+    out = []
+    for item in items:
+        verb = next((v for v in GLUED_VERBS if item.text.startswith(v) and len(item.text) > len(v)), None)
+        if verb is not None and categories.canonical_of(item.text) is None:
+            start, end = _trim(item.text, len(verb), len(item.text))
+            if start < end and categories.canonical_of(item.text[start:end]) is not None:
+                item = Item(item.start + start, item.start + end, item.text[start:end], item.head, item.span)
+        out.append(item)
+    return out
 
 
 def _shared_heads(text: str, items: List[Item]) -> List[Item]:

@@ -161,7 +161,8 @@ def test_the_categories_come_from_the_data_file(tmp_path):
 
 @pytest.mark.parametrize("text, shown", [
     ("您的手机号码", "手机号码"), ("您 的手机号码", "手机号码"), ("上述 您的 IMEI", "IMEI"), ("该等信息", "信息"),
-    ("该", "该"), ("手机号码", "手机号码")])
+    ("该", "该"), ("手机号码", "手机号码"), ("任何人脸信息", "人脸信息"), ("基于标签信息", "标签信息"),
+    ("的部分设备信息", "部分设备信息")])
 def test_an_item_is_shown_without_the_prefixes_it_is_compared_without(text, shown):
     categories = load()
     assert categories.display(text) == shown
@@ -822,6 +823,35 @@ def test_an_item_of_no_category_counts_only_where_its_sentence_handles_or_lists_
     policy = Document("p", parsed.text, parsed.spans)
     listed = {row["text"]: row["category"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]}
     assert listed == {"飞行里程": OTHER, "设备型号": "个人常用设备信息", "类型": OTHER, "状态": OTHER}
+
+
+def test_text_that_is_no_users_data_is_no_item_whatever_its_sentence():
+    """items.toml's not_data: protection measures, processes, incident reports, purposes and
+    conditions, even in a sentence with an ACTION and a category's item beside them."""
+    from pipeline.report.build import report_policy
+    from pipeline.report.items import not_data
+    from pipeline.report.practices import load_verbs
+
+    parsed = parse("我们[使用]<SSL>、<加密>保护<手机号码>，并[上报]<个人信息安全事件的处置情况>；"
+                   "<涉及实名认证的>，[提供]<身份证号码>，<以便于我们处理您的订单>。")
+    policy = Document("p", parsed.text, parsed.spans)
+    listed = [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]]
+    assert listed == ["手机号码", "身份证号码"]
+    assert not not_data("订单信息") and not not_data("流程记录") and not_data("ssl")
+
+
+def test_a_verb_glued_in_front_of_a_canonical_item_is_taken_off_and_a_data_name_keeps_its_verb():
+    from pipeline.report.items import glued_verbs
+
+    parsed = parse("<采集声音>、<获取手机识别码>、<收集信息>、<使用记录>、<共享昵称>")
+    found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
+    assert [(i.text, parsed.text[i.start:i.end]) for i in found] == [
+        ("声音", "声音"), ("手机识别码", "手机识别码"), ("收集信息", "收集信息"), ("使用记录", "使用记录"),
+        ("昵称", "昵称")]
+
+
+def test_the_cells_of_a_table_row_are_items_of_their_own():
+    assert items("<配送服务供应商\t收件人姓名、地址>") == [("配送服务供应商", None), ("收件人姓名", None), ("地址", None)]
 
 
 def test_item_readings_score_what_was_read_and_count_what_changed():
