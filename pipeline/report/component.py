@@ -3,8 +3,9 @@
 The decoder (pipeline/components/decoder.py) writes the model's spans at the report's
 threshold into `doc.spans[spans_key]`; this component adds what the report's items were
 measured with (docs/report.md): the lexicon of the training gold's data items where the
-tagger marked none (lexicon.py), the data named as device permissions (permissions.py), and
-DATA spans grown over the lists they are items of (lists.py). The lexicon's entries are built once, from the training corpus, when `spacy
+tagger marked none (lexicon.py), the data named as device permissions (permissions.py),
+DATA spans grown over the lists they are items of, and lists of canonical items that nothing
+marked (lists.py). The lexicon's entries are built once, from the training corpus, when `spacy
 train` initialises the pipeline, and saved with it; so a pipeline trained from
 configs/spancat.cfg and nothing else gives `annotate` and `report` all they need.
 """
@@ -22,8 +23,9 @@ from ..formats.docbin import document
 from ..records import Span
 from .categories import load
 from .lexicon import Lexicon, build_lexicon, compiled
-from .lists import grown
+from .lists import grown, unmarked
 from .permissions import load_permissions
+from .practices import role
 from .sources import policies_of
 
 
@@ -71,6 +73,10 @@ class ReportSpans:
             # only where jieba's words begin and end: a term inside a word (相机 of 照相机) is none
             spans += [s for s in load_permissions(self.categories).spans(text, spans)
                       if doc.char_span(s.start, s.end) is not None]
+        if self.lists:
+            # lists of canonical items in clauses nothing above marked, grown as the tagger's are
+            seeds = unmarked(text, spans, self.categories)
+            spans += seeds + grown(text, seeds + [s for s in spans if role(s.label) != "DATA"], self.categories)
         out = []
         for span in sorted(set(spans)):
             # a lexicon entry or a list may end inside one of jieba's words: the span takes it whole

@@ -13,17 +13,24 @@ right items among the ones added (docs/report.md).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
 from ..records import Document, Span
 from .categories import GENERIC, OTHER, Categories
 from .items import CLOSE, LIST_ENDS, MARKERS, OPEN, _closing, _item, _opening, _trim
-from .practices import CLAUSE_ENDS, load_verbs, role  # a list never runs across a clause end
+from .practices import CLAUSE_ENDS, SENTENCE_ENDS, load_verbs, role  # a list never runs across a clause end
 
 LIST_SEPARATORS = "、/／"
 LONGEST_ITEM = 16  # characters; a longer stretch is a phrase, not an item
 SPACE = " \t\u3000"
+# canonical items in a row that make an unmarked list data (`unmarked`). On 20 real policies
+# read by hand, two added 39 items (25 right, 5 cut wrongly, 9 not data) and clear-item recall
+# 0.854 -> 0.882 at precision 0.746 -> 0.745; three, 21 items (16, 2, 3) and 0.871 at 0.746.
+SHORTEST_LIST = 2
+# a sentence's subject and the verb that defines it (2. 敏感个人信息：是指 …, 例如，个人信息包括 …)
+DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如)?[，,]?\s*([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:是指|指的是|是|指|包括)")
 
 
 def with_lists(policies: Sequence[Document], categories: Categories) -> List[Document]:
@@ -51,6 +58,58 @@ def grown(text: str, spans: Sequence[Span], categories: Categories) -> List[Span
         if (start, end) != (span.start, span.end):
             found.append(Span(start, end, span.label))
     return found
+
+
+def unmarked(text: str, spans: Sequence[Span], categories: Categories) -> List[Span]:
+    """A DATA span over each list of at least `SHORTEST_LIST` canonical items (whole terms of
+    data/canonical.toml) joined by `、` in a clause no DATA span touches: `•基本信息
+    姓名、家庭地址、电话号码、职业` under a heading of what is collected, which the tagger, trained
+    on statements of a practice, leaves unmarked. `grown` then takes in the neighbours."""
+    inside = bytearray(len(text) + 1)  # 1 where a DATA span is
+    for span in spans:
+        if role(span.label) == "DATA":
+            inside[span.start:span.end] = b"\x01" * (span.end - span.start)
+    found = []
+    start = 0
+    for end in [i for i, char in enumerate(text) if char in SENTENCE_ENDS] + [len(text)]:
+        if not _defines_personal_information(text[start:end], categories):
+            clause = start
+            for stop in [i for i in range(start, end) if text[i] in CLAUSE_ENDS] + [end]:
+                if 1 not in inside[clause:stop]:
+                    found += _canonical_runs(text, clause, stop, categories)
+                clause = stop + 1
+        start = end + 1
+    return found
+
+
+def _defines_personal_information(sentence: str, categories: Categories) -> bool:
+    """Whether a sentence defines personal information in general (个人信息是指…, 敏感个人信息：是
+    一旦泄露…包括生物识别、宗教信仰…, 例如，个人敏感信息包括…): the law's examples, no data the
+    app handles. 您的个人信息包括… is the app's own list."""
+    found = DEFINITION.match(sentence)
+    return found is not None and categories.assign(found.group(1))[0] == GENERIC
+
+
+def _canonical_runs(text: str, start: int, end: int, categories: Categories) -> List[Span]:
+    pieces, at, depth = [], start, 0
+    for i in range(start, end + 1):
+        char = text[i] if i < end else "、"
+        depth += char in OPEN
+        depth -= char in CLOSE and depth > 0
+        if char == "、" and depth == 0:
+            pieces.append((at, i))
+            at = i + 1
+    runs: List[List[Tuple[int, int]]] = [[]]
+    for a, b in pieces:
+        # the item after its head and the words that start the list (•基本信息 姓名, …包括姓名)
+        a = max([a, max(text.rfind(c, a, b) for c in SPACE + "：:") + 1]
+                + [found + len(m) for m in MARKERS if len(m) > 1 and (found := text.rfind(m, a, b)) != -1])
+        item = _item(text, a, b, None, -1)
+        if item is not None and categories.canonical_of(item.text) is not None:
+            runs[-1].append((item.start, item.end))
+        elif runs[-1]:
+            runs.append([])
+    return [Span(run[0][0], run[-1][1], "DATA") for run in runs if len(run) >= SHORTEST_LIST]
 
 
 def _with_head(text: str, start: int, end: int, left: int, right: int,

@@ -736,6 +736,23 @@ def test_a_list_in_a_parenthesis_ends_at_its_bracket_and_the_last_item_at_a_list
     assert grown_texts("收集包括手机号码、IP地址在内的日志信息用于统计。", ["手机号码"]) == ["手机号码、IP地址"]
 
 
+def test_a_list_of_canonical_items_no_span_marks_is_data_but_not_in_a_definition_of_personal_information():
+    from pipeline.report.lists import unmarked
+
+    def found(text: str, marked: Tuple[str, ...] = ()) -> List[str]:
+        spans = [Span(text.index(m), text.index(m) + len(m), "DATA") for m in marked]
+        return [text[s.start:s.end] for s in unmarked(text, spans, load())]
+
+    listed = "(一) 我们向您收集哪些信息\n•基本信息 姓名、家庭地址、电话号码、天气预报、职业、民族。"
+    # the run of canonical items after the head, up to the piece that is none (天气预报)
+    assert found(listed) == ["姓名、家庭地址、电话号码", "职业、民族"]
+    assert found(listed, ("职业",)) == []  # a clause the tagger marked is the tagger's
+    assert found("个人信息：是指以电子方式记录的信息，包括姓名、出生日期、身份证件号码、住址。") == []
+    assert found("2. 敏感个人信息：是一旦泄露的个人信息，包括生物识别、宗教信仰、金融账户、行踪轨迹。") == []
+    assert found("您的个人信息包括姓名、手机号码、住址。") == ["姓名、手机号码、住址"]
+    assert found("设备信息是指以下信息：IMEI、MAC地址、IP地址。") == ["IMEI、MAC地址、IP地址"]
+
+
 def test_make_report_is_what_the_command_runs(tmp_path, run):
     from pipeline.report.make import OUTPUTS, ReportOptions, make_report
 
