@@ -91,6 +91,9 @@ def test_data_named_as_permissions_are_report_spans_in_a_sentence_that_asks_for_
     # the tagger marked none of them; the words of a sentence that asks for no permission are none
     doc = predicted(nlp, asked, text)
     assert texts(doc.spans["report"]) == [("请求", "ACTION"), ("相机", "DATA"), ("相册", "DATA"), ("麦克风权限", "DATA")]
+    # a sentence that says the app reads the device asks as much
+    doc = predicted(nlp, [], "我们需要访问您的剪切板，读取其中的分享码。")
+    assert texts(doc.spans["report"]) == [("剪切板", "DATA")]
     # where the tagger marked one, its list grows over the rest as before
     doc = predicted(nlp, [("相册", "DATA", 0.9)], text)
     assert texts(doc.spans["report"]) == [("相机、相册、麦克风权限", "DATA"), ("相册", "DATA")]
