@@ -94,6 +94,8 @@ def test_data_named_as_permissions_are_report_spans_in_a_sentence_that_asks_for_
     # a sentence that says the app reads the device asks as much
     doc = predicted(nlp, [], "我们需要访问您的剪切板，读取其中的分享码。")
     assert texts(doc.spans["report"]) == [("剪切板", "DATA")]
+    doc = predicted(nlp, [], "如您选择开启导入通讯录功能，我们会加密。")
+    assert texts(doc.spans["report"]) == [("通讯录", "DATA")]
     # where the tagger marked one, its list grows over the rest as before
     doc = predicted(nlp, [("相册", "DATA", 0.9)], text)
     assert texts(doc.spans["report"]) == [("相机、相册、麦克风权限", "DATA"), ("相册", "DATA")]

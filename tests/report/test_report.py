@@ -883,21 +883,26 @@ def test_item_readings_score_what_was_read_and_count_what_changed():
          "category_ok": None, "sensitive_ok": None},
         {"policy": "p", "missed": "麦克风", "at": 0},
         {"policy": "p", "missed": "通讯录", "at": 9},
+        {"policy": "p", "missed": "相机/摄像头", "at": 20},
+        {"policy": "p", "missed": "指纹/声纹", "at": 30},
     ]
     entry = {"id": "p", "data_items": [
         {"text": "IMEI", "category": "个人常用设备信息", "sensitive": False, "canonical": "imei"},
         {"text": "银行账户", "category": "个人财产信息", "sensitive": True, "canonical": "bank_account"},
         {"text": "联系电话", "category": "个人基本资料", "sensitive": False, "canonical": "phone_number"},
         {"text": "麦克风权限", "category": "个人常用设备信息", "sensitive": False, "canonical": None},
+        {"text": "摄像头", "category": "个人常用设备信息", "sensitive": False, "canonical": "camera"},
         {"text": "个人信息", "category": GENERIC, "sensitive": False, "canonical": None}]}
     other = {"id": "unread policy", "data_items": entry["data_items"]}
     scores = against_item_readings([entry, other], readings, load())
-    assert (scores.listed, dict(scores.read), scores.unread) == (4, {"right": 2, "not_data": 1}, ["p: 麦克风权限"])
+    assert (scores.listed, dict(scores.read), scores.unread) == (
+        5, {"right": 2, "not_data": 1}, ["p: 麦克风权限", "p: 摄像头"])
     assert scores.precision == 2 / 3
     # the bank account's category changed since read: not judged; its sensitivity, read wrong, is right now
     assert dict(scores.category) == {"ok": 1, "changed": 1} and dict(scores.sensitive) == {"ok": 2}
-    # IMEI a clear kind named, 麦克风 found in 麦克风权限, 通讯录 still missed
-    assert (scores.found, scores.missed) == (2, ["p: 通讯录"])
+    # IMEI and the camera (摄像头, unread) clear kinds named, 麦克风 found in 麦克风权限, 相机/摄像头
+    # found by either name; 通讯录 and 指纹/声纹 still missed
+    assert (scores.found, scores.missed) == (3, ["p: 通讯录", "p: 指纹/声纹"])
 
 
 def test_report_scores_the_items_against_readings(tmp_path, capsys):
