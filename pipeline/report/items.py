@@ -29,7 +29,9 @@ NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
 GLUED_VERBS = tuple(sorted(_WORDS["glued_verbs"], key=len, reverse=True))
 LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a grown list ends
-_NOT_DATA = {key: tuple(normalise(w) for w in words) for key, words in _WORDS["not_data"].items()}
+_NOT_DATA = {key: tuple(normalise(w) for w in words) for key, words in _WORDS["not_data"].items()
+             if key != "contact_items"}
+CONTACT_ITEMS = frozenset(_WORDS["not_data"]["contact_items"])
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 MARKUP = re.compile(r"[<>]")
 

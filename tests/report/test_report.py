@@ -857,6 +857,18 @@ def test_text_that_is_no_users_data_is_no_item_whatever_its_sentence():
     assert not not_data("订单信息") and not not_data("流程记录") and not_data("ssl")
 
 
+def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_is():
+    from pipeline.report.build import report_policy
+    from pipeline.report.practices import load_verbs
+
+    parsed = parse("<联系邮箱>：privacy@example.com\n<邮编>：518054\n我们[收集]<手机号码>。\n"
+                   "<基本信息>：<电话号码>、<身份证号码>\n")
+    policy = Document("p", parsed.text, parsed.spans)
+    listed = [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]]
+    # 电话号码 stays: its line names other data (a list of what is collected)
+    assert listed == ["手机号码", "基本信息", "电话号码", "身份证号码"]
+
+
 def test_a_verb_glued_in_front_of_a_canonical_item_is_taken_off_and_a_data_name_keeps_its_verb():
     from pipeline.report.items import glued_verbs
 
