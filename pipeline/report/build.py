@@ -10,7 +10,8 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set
 from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
-from .items import CONTACT_ITEMS, Item, Options, glued_verbs, items_of, not_data, outermost
+from .items import (CONTACT_ITEMS, Item, Options, defines_personal_information, glued_verbs, items_of, not_data,
+                    outermost)
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 from .sdk import SdkLists
 
@@ -42,6 +43,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     handled: Set[str] = set()  # items with an ACTION in a sentence of theirs
     listing: Set[int] = set()  # sentences that name an item of a known category
     beyond_contact: Set[int] = set()  # sentences that name one besides a contact (电话, 邮编 …)
+    bounds = practices.segments.sentences + [len(text)]
+    defining = {i for i in range(len(bounds) - 1) if defines_personal_information(text[bounds[i]:bounds[i + 1]])}
     keys = [categories.core(item.text) for item in items]
     for item, key in zip(items, keys):
         practice = practices.at(item.start)
@@ -77,7 +80,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     # hand on 20 real policies, 154 of the 188 such items were not data (docs/report.md).
     # The company's own contact lines (邮编：518054, 联系邮箱：privacy@…): a contact item in no
     # sentence that handles data or names other data. Read by hand, 17 such items, none the user's.
-    kept = [key for key, row in rows.items() if not not_data(key) and (
+    # The law's examples (个人信息是指…包括姓名…) are no items where they are all an item is.
+    kept = [key for key, row in rows.items() if not not_data(key) and not defining.issuperset(sentences[key]) and (
             row["category"] != OTHER or key in handled or listing.intersection(sentences[key])) and not (
             row["canonical"] in CONTACT_ITEMS and key not in handled and not beyond_contact.intersection(sentences[key]))]
     kept_keys = set(kept)

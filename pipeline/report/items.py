@@ -29,9 +29,12 @@ NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
 GLUED_VERBS = tuple(sorted(_WORDS["glued_verbs"], key=len, reverse=True))
 LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a grown list ends
-_NOT_DATA = {key: tuple(normalise(w) for w in words) for key, words in _WORDS["not_data"].items()
-             if key != "contact_items"}
+_NOT_DATA = {key: tuple(normalise(w) for w in _WORDS["not_data"][key]) for key in ("terms", "starts", "ends")}
 CONTACT_ITEMS = frozenset(_WORDS["not_data"]["contact_items"])
+DEFINED_TERMS = frozenset(normalise(t) for t in _WORDS["not_data"]["defined_terms"])
+# a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…)
+DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如)?[，,]?\s*([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:\1\s*)?"
+                        r"(?:是指|指的是|是|指|包括)")
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 MARKUP = re.compile(r"[<>]")
 
@@ -62,6 +65,13 @@ def not_data(core: str) -> bool:
     data is protected or handled, a purpose or a condition, never the user's data."""
     return (core in _NOT_DATA["terms"] or core.startswith(_NOT_DATA["starts"])
             or core.endswith(_NOT_DATA["ends"]))
+
+
+def defines_personal_information(sentence: str) -> bool:
+    """Whether a sentence defines one of the terms the law defines (items.toml's
+    `defined_terms`): its examples are the law's, no data the app handles."""
+    found = DEFINITION.match(sentence.lstrip())
+    return found is not None and normalise(found.group(1)) in DEFINED_TERMS
 
 
 def outermost(spans: Sequence[Span], label: str = "DATA") -> List[Span]:

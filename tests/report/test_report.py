@@ -857,6 +857,23 @@ def test_text_that_is_no_users_data_is_no_item_whatever_its_sentence():
     assert not not_data("订单信息") and not not_data("流程记录") and not_data("ssl")
 
 
+def test_the_laws_examples_in_a_definition_of_personal_information_are_no_items():
+    from pipeline.report.build import report_policy
+    from pipeline.report.items import defines_personal_information
+    from pipeline.report.practices import load_verbs
+
+    assert defines_personal_information("敏感个人信息：敏感个人信息是一旦泄露或者非法使用的个人信息")
+    assert defines_personal_information("2、个人信息是指以电子方式记录的信息")
+    assert defines_personal_information("例如，个人敏感信息包括身份证件号码")
+    assert not defines_personal_information("您的个人信息包括姓名")
+    assert not defines_personal_information("该等数据包括IP地址")
+    assert not defines_personal_information("设备信息是指设备型号")
+    parsed = parse("敏感个人信息是一旦泄露的个人信息，包括<宗教信仰>、<行踪轨迹>。我们[收集]<行踪轨迹>。")
+    policy = Document("p", parsed.text, parsed.spans)
+    # 行踪轨迹 stays: the policy also says it collects it
+    assert [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]] == ["行踪轨迹"]
+
+
 def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_is():
     from pipeline.report.build import report_policy
     from pipeline.report.practices import load_verbs
