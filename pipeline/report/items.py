@@ -31,6 +31,9 @@ GLUED_VERBS = tuple(sorted(_WORDS["glued_verbs"], key=len, reverse=True))
 LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a grown list ends
 _NOT_DATA = {key: tuple(normalise(w) for w in _WORDS["not_data"][key]) for key in ("terms", "starts", "ends")}
 CONTACT_ITEMS = frozenset(_WORDS["not_data"]["contact_items"])
+CHANNEL_ITEMS = frozenset(normalise(t) for t in _WORDS["not_data"]["channel_items"])
+_CHANNEL_BEFORE = re.compile(f"(?:{'|'.join(_WORDS['not_data']['channel_before'])})[^您你，。；,;\n]{{0,12}}$")
+_CHANNEL_AFTER = re.compile(f"[^，。；,;\n]{{0,12}}?(?<!联系)(?:{'|'.join(_WORDS['not_data']['channel_after'])})")
 DEFINED_TERMS = frozenset(normalise(t) for t in _WORDS["not_data"]["defined_terms"])
 # a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…)
 DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如)?[，,]?\s*([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:\1\s*)?"
@@ -65,6 +68,13 @@ def not_data(core: str) -> bool:
     data is protected or handled, a purpose or a condition, never the user's data."""
     return (core in _NOT_DATA["terms"] or core.startswith(_NOT_DATA["starts"])
             or core.endswith(_NOT_DATA["ends"]))
+
+
+def as_channel(text: str, item: Item, clause_start: int) -> bool:
+    """Whether an item of items.toml's `channel_items` is used as a way to reach the user in its
+    clause (通过短信、电话的方式, 以邮件形式): then no data item there."""
+    return normalise(item.text) in CHANNEL_ITEMS and bool(
+        _CHANNEL_BEFORE.search(text, clause_start, item.start) or _CHANNEL_AFTER.match(text, item.end))
 
 
 def defines_personal_information(sentence: str) -> bool:

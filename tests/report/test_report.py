@@ -874,6 +874,18 @@ def test_the_laws_examples_in_a_definition_of_personal_information_are_no_items(
     assert [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]] == ["行踪轨迹"]
 
 
+def test_a_way_to_reach_the_user_is_no_item_unless_the_policy_also_handles_it_as_data():
+    from pipeline.report.build import report_policy
+    from pipeline.report.practices import load_verbs
+
+    parsed = parse("我们会通过<短信>、<电话>的方式[通知]您，或以<电子邮件>形式[告知]您。"
+                   "我们[收集]您的联系方式（<电话>、<邮箱>及其他联系方式）。")
+    policy = Document("p", parsed.text, parsed.spans)
+    listed = [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]]
+    # 电话 is a channel once and data once; 联系方式 names no channel
+    assert listed == ["电话", "邮箱"]
+
+
 def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_is():
     from pipeline.report.build import report_policy
     from pipeline.report.practices import load_verbs
