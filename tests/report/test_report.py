@@ -347,11 +347,11 @@ def test_at_points_at_the_item_as_shown_without_its_prefix(tmp_path):
 
 
 def test_every_item_links_to_its_sentences_whatever_its_shown_text(tmp_path):
-    # shown as 的手机号码 (您 taken off), compared as 手机号码 (您的 taken off): the link stays
+    # 您 的手机号码 shown and compared as 手机号码 (您 的 taken off across the space): the link stays
     text = "第一句。我们收集您 的手机号码。"
-    source = tmp_path / "p.jsonl"
+    source = tmp_path / "p.jsonl"  # 收集 an ACTION: a contact item with none is the company's
     source.write_text(json.dumps({"id": "p", "text": text, "spans": [
-        {"start": 8, "end": 15, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+        {"start": 6, "end": 8, "label": "ACTION"}, {"start": 8, "end": 15, "label": "DATA"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
     code, out = run_report(tmp_path, str(source))
     assert code == 0
     page = (out / "index.html").read_text(encoding="utf-8")
