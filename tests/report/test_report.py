@@ -714,9 +714,10 @@ def test_marked_only_scores_the_items_of_the_paragraphs_the_gold_marked(tmp_path
     assert lines[("--marked-only",)] == lines[()]
 
     # an item only in the unread paragraph counts without --marked-only, not with it (lists off:
-    # they would grow 手机号码 over 通话记录 in the first paragraph)
+    # they would grow 手机号码 over 通话记录 in the first paragraph; 收集 its ACTION, as a contact
+    # item with none is the company's own)
     annotated.write_text(json.dumps({"id": "p", "text": text, "spans": [
-        {"start": 4, "end": 8, "label": "DATA", "score": 0.9},
+        {"start": 2, "end": 4, "label": "ACTION", "score": 0.9}, {"start": 4, "end": 8, "label": "DATA", "score": 0.9},
         {"start": text.rindex("通话记录"), "end": len(text), "label": "DATA", "score": 0.9}]},
         ensure_ascii=False) + "\n", encoding="utf-8")
     for extra, precision in [((), "0.500"), (("--marked-only",), "1.000")]:
