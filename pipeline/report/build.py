@@ -53,6 +53,9 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
         if row is None:
             category, sensitive = categories.assign_item(item.text, item.head)
             canonical = categories.canonical_of(item.text)
+            sentence = text[bounds[practice.sentence]:bounds[practice.sentence + 1]]
+            if (meant := categories.in_context(item.text, sentence)) is not None:
+                canonical, category, sensitive = meant, meant.category, meant.sensitive
             row = rows[key] = {"text": categories.display(item.text), "head": _head(item, categories),
                                "canonical": canonical.id if canonical else None,
                                "category": category, "sensitive": sensitive, "count": 0, "actions": [],

@@ -77,18 +77,28 @@ class Categories:
         # normalised term -> its canonical item
         self.terms: Dict[str, Canonical] = {}
         self.canonical: Dict[str, Canonical] = {}
+        # normalised term -> the item it names in a sentence that holds one of the cues
+        self.context: Dict[str, Tuple[Canonical, Tuple[str, ...]]] = {}
         for row in tomllib.loads(Path(canonical).read_text(encoding="utf-8"))["items"]:
             item = Canonical(row["id"], row["name"], row["category"], bool(row["sensitive"]))
             if item.category not in self.by_name or item.id in self.canonical:
                 raise ValueError(f"{canonical}: item {item.id}: a duplicate id, or {item.category!r} is not a "
                                  f"category of {path}")
             self.canonical[item.id] = item
+            for term in row.get("context_terms", []):
+                self.context[normalise(term)] = (item, tuple(row["context_cues"]))
             for term in row["terms"]:
                 if self.terms.setdefault(normalise(term), item) != item:
                     raise ValueError(f"{canonical}: term {term!r} is of two items, "
                                      f"{self.terms[normalise(term)].id} and {item.id}")
         self.assign = lru_cache(maxsize=None)(self._assign)
         self.canonical_of = lru_cache(maxsize=None)(self._canonical_of)
+
+    def in_context(self, text: str, sentence: str) -> Optional[Canonical]:
+        """The canonical item a term names in this sentence, where the sentence decides it
+        (口令 beside 剪切板 is a share code, not a password), else None."""
+        found = self.context.get(self.core(text))
+        return found[0] if found is not None and any(cue in sentence for cue in found[1]) else None
 
     def canonical_terms(self, item_id: str) -> List[str]:
         """The terms of a canonical item, normalised (lower case, no spaces)."""

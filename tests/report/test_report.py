@@ -887,6 +887,19 @@ def test_a_way_to_reach_the_user_is_no_item_unless_the_policy_also_handles_it_as
     assert listed == ["电话", "邮箱"]
 
 
+def test_a_term_the_sentence_decides_names_its_item_there_only():
+    from pipeline.report.build import report_policy
+    from pipeline.report.practices import load_verbs
+
+    parsed = parse("我们会[读取]剪切板中的<口令>、<链接>。我们[收集]您的<密码>、<口令>。")
+    rows = report_policy(Document("p", parsed.text, parsed.spans), load(), load_verbs()).entry["data_items"]
+    # a row per text: 口令 takes the meaning of the sentence it is first met in
+    assert {r["text"]: (r["canonical"], r["sensitive"]) for r in rows}["口令"] == ("share_code", False)
+    parsed = parse("我们[收集]您的<密码>、<口令>。")
+    rows = report_policy(Document("p", parsed.text, parsed.spans), load(), load_verbs()).entry["data_items"]
+    assert {r["text"]: (r["canonical"], r["sensitive"]) for r in rows}["口令"] == ("password", True)
+
+
 def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_is():
     from pipeline.report.build import report_policy
     from pipeline.report.practices import load_verbs
