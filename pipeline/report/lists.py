@@ -62,6 +62,8 @@ def unmarked(text: str, spans: Sequence[Span], categories: Categories) -> List[S
     data/canonical.toml) joined by `、` in a clause no DATA span touches: `•基本信息
     姓名、家庭地址、电话号码、职业` under a heading of what is collected, which the tagger, trained
     on statements of a practice, leaves unmarked. `grown` then takes in the neighbours."""
+    if text.count("、") < SHORTEST_LIST - 1:
+        return []  # no list here (most paragraphs): spare the walk over its characters
     inside = bytearray(len(text) + 1)  # 1 where a DATA span is
     for span in spans:
         if role(span.label) == "DATA":
@@ -72,7 +74,8 @@ def unmarked(text: str, spans: Sequence[Span], categories: Categories) -> List[S
         if not defines_personal_information(text[start:end]):
             clause = start
             for stop in [i for i in range(start, end) if text[i] in CLAUSE_ENDS] + [end]:
-                if 1 not in inside[clause:stop]:
+                # a list of SHORTEST_LIST items has that many less one 、 (most clauses have none)
+                if text.count("、", clause, stop) >= SHORTEST_LIST - 1 and 1 not in inside[clause:stop]:
                     found += _canonical_runs(text, clause, stop, categories)
                 clause = stop + 1
         start = end + 1
@@ -89,10 +92,10 @@ def _canonical_runs(text: str, start: int, end: int, categories: Categories) -> 
             pieces.append((at, i))
             at = i + 1
     runs: List[List[Tuple[int, int]]] = [[]]
-    for a, b in pieces:
-        # the item after its head and the words that start the list (•基本信息 姓名, …包括姓名)
-        a = max([a, max(text.rfind(c, a, b) for c in SPACE + "：:") + 1]
-                + [found + len(m) for m in MARKERS if len(m) > 1 and (found := text.rfind(m, a, b)) != -1])
+    for n, (a, b) in enumerate(pieces):
+        if n == 0:  # the first item comes after its head and the words that start the list
+            a = max([a, max(text.rfind(c, a, b) for c in SPACE + "：:") + 1]  # (•基本信息 姓名, …包括姓名)
+                    + [found + len(m) for m in MARKERS if len(m) > 1 and (found := text.rfind(m, a, b)) != -1])
         item = _item(text, a, b, None, -1)
         if item is not None and categories.canonical_of(item.text) is not None:
             runs[-1].append((item.start, item.end))

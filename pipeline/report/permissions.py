@@ -25,6 +25,8 @@ class Permissions:
 
     def spans(self, text: str, spans: Sequence[Span]) -> List[Span]:
         """DATA spans over the permission terms of the sentences with a cue, outside every DATA span."""
+        if not any(cue in text for cue in self.cues):
+            return []  # most paragraphs: spare the sentence split
         taken = [(s.start, s.end) for s in spans if role(s.label) == "DATA"]
         bounds = segments(text, spans).sentences + [len(text)]
         found = []
