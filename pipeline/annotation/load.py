@@ -35,9 +35,7 @@ def load_pipeline(model: str, threshold: Optional[float] = None,
             if threshold is not None:
                 settings["threshold"] = threshold
                 blocks = config["components"].values()
-                # the span tagger's: the sentence topics keep their own thresholds
-                floors = [block["threshold"] for block in blocks
-                          if block.get("factory") == "spancat" and block.get("spans_key") != TOPICS_KEY]
+                floors = [block["threshold"] for block in blocks if _is_own(block, "spancat")]
                 has_decoder = any(block.get("factory") == DECODER for block in blocks)
                 floor = min([threshold, *floors]) if has_decoder else threshold
                 overrides.update(_overrides(config, "spancat", {"threshold": floor}))
@@ -67,9 +65,14 @@ def _overrides(config: Any, factory: str, settings: Dict[str, Any]) -> Dict[str,
     """Config overrides that give every component of `factory` but the sentence topics' these
     settings (None: unset)."""
     return {f"components.{name}.{key}": value
-            for name, block in config["components"].items()
-            if block.get("factory") == factory and block.get("spans_key") != TOPICS_KEY
+            for name, block in config["components"].items() if _is_own(block, factory)
             for key, value in settings.items() if value is not None}
+
+
+def _is_own(block: Any, factory: str) -> bool:
+    """Whether a config block is a component of `factory` that the span tagger's settings are
+    for: the sentence topics, a span categorizer too, keep their own thresholds."""
+    return block.get("factory") == factory and block.get("spans_key") != TOPICS_KEY
 
 
 def _config_path(model: str) -> Path:
