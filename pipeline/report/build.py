@@ -53,9 +53,6 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
         if row is None:
             category, sensitive = categories.assign_item(item.text, item.head)
             canonical = categories.canonical_of(item.text)
-            sentence = text[bounds[practice.sentence]:bounds[practice.sentence + 1]]
-            if (meant := categories.in_context(item.text, sentence)) is not None:
-                canonical, category, sensitive = meant, meant.category, meant.sensitive
             row = rows[key] = {"text": categories.display(item.text), "head": _head(item, categories),
                                "canonical": canonical.id if canonical else None,
                                "category": category, "sensitive": sensitive, "count": 0, "actions": [],
@@ -81,6 +78,12 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
             listing.add(practice.sentence)
             if row["canonical"] not in CONTACT_ITEMS:
                 beyond_contact.add(practice.sentence)
+
+    for key, row in rows.items():
+        # a term the sentences decide (口令 beside 剪切板), where every sentence of it does
+        meant = {categories.in_context(key, text[bounds[i]:bounds[i + 1]]) for i in sentences[key]}
+        if len(meant) == 1 and (found := meant.pop()) is not None:
+            row.update(canonical=found.id, category=found.category, sensitive=found.sensitive)
 
     def users_data(key: str, row: dict) -> bool:
         """Only the user's data: each rule read by hand on 20 real policies (docs/report.md)."""

@@ -78,7 +78,8 @@ class Categories:
         self.terms: Dict[str, Canonical] = {}
         self.canonical: Dict[str, Canonical] = {}
         # normalised term -> the item it names in a sentence that holds one of the cues
-        self.context: Dict[str, Tuple[Canonical, Tuple[str, ...]]] = {}
+        # (a cue is a word, or words that must all be there)
+        self.context: Dict[str, Tuple[Canonical, Tuple[Tuple[str, ...], ...]]] = {}
         for row in tomllib.loads(Path(canonical).read_text(encoding="utf-8"))["items"]:
             item = Canonical(row["id"], row["name"], row["category"], bool(row["sensitive"]))
             if item.category not in self.by_name or item.id in self.canonical:
@@ -86,7 +87,8 @@ class Categories:
                                  f"category of {path}")
             self.canonical[item.id] = item
             for term in row.get("context_terms", []):
-                self.context[normalise(term)] = (item, tuple(row["context_cues"]))
+                self.context[normalise(term)] = (item, tuple((cue,) if isinstance(cue, str) else tuple(cue)
+                                                             for cue in row["context_cues"]))
             for term in row["terms"]:
                 if self.terms.setdefault(normalise(term), item) != item:
                     raise ValueError(f"{canonical}: term {term!r} is of two items, "
@@ -98,7 +100,9 @@ class Categories:
         """The canonical item a term names in this sentence, where the sentence decides it
         (口令 beside 剪切板 is a share code, not a password), else None."""
         found = self.context.get(self.core(text))
-        return found[0] if found is not None and any(cue in sentence for cue in found[1]) else None
+        if found is None or not any(all(word in sentence for word in cue) for cue in found[1]):
+            return None
+        return found[0]
 
     def canonical_terms(self, item_id: str) -> List[str]:
         """The terms of a canonical item, normalised (lower case, no spaces)."""

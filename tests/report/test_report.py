@@ -887,17 +887,26 @@ def test_a_way_to_reach_the_user_is_no_item_unless_the_policy_also_handles_it_as
     assert listed == ["电话", "邮箱"]
 
 
-def test_a_term_the_sentence_decides_names_its_item_there_only():
+def test_a_term_the_sentence_decides_names_its_item_where_every_sentence_of_it_does():
     from pipeline.report.build import report_policy
     from pipeline.report.practices import load_verbs
 
-    parsed = parse("我们会[读取]剪切板中的<口令>、<链接>。我们[收集]您的<密码>、<口令>。")
-    rows = report_policy(Document("p", parsed.text, parsed.spans), load(), load_verbs()).entry["data_items"]
-    # a row per text: 口令 takes the meaning of the sentence it is first met in
-    assert {r["text"]: (r["canonical"], r["sensitive"]) for r in rows}["口令"] == ("share_code", False)
-    parsed = parse("我们[收集]您的<密码>、<口令>。")
-    rows = report_policy(Document("p", parsed.text, parsed.spans), load(), load_verbs()).entry["data_items"]
-    assert {r["text"]: (r["canonical"], r["sensitive"]) for r in rows}["口令"] == ("password", True)
+    def meant(text: str, item: str) -> tuple:
+        parsed = parse(text)
+        rows = report_policy(Document("p", parsed.text, parsed.spans), load(), load_verbs()).entry["data_items"]
+        return {r["text"]: (r["canonical"], r["category"], r["sensitive"]) for r in rows}[item]
+
+    assert meant("我们会[读取]剪切板中的<口令>、<链接>。", "口令")[::2] == ("share_code", False)
+    # a row per text: where one sentence of it is not the clipboard's, 口令 stays a password
+    assert meant("我们会[读取]剪切板中的<口令>、<链接>。我们[收集]您的<密码>、<口令>。", "口令")[::2] == ("password", True)
+    assert meant("我们[收集]您的<密码>、<口令>。", "口令")[::2] == ("password", True)
+    # an address book's entries are its contacts' (a cue of two words, both there) …
+    assert meant("如您开启导入通讯录功能，我们会[收集]您联系人的<姓名>和<电话号码>。", "电话号码") == (
+        "contacts", "联系人信息", True)
+    assert meant("我们会[读取]通讯录，快速填充您授权的<相关手机号>。", "相关手机号")[0] == "contacts"
+    # … not the user's own number beside a permission list, nor an order's contact
+    assert meant("我们会[申请]<通讯录>、<联系方式>权限。", "联系方式")[0] == "contact_info"
+    assert meant("下单时您需[提供]联系人信息（<姓名>、<电话号码>）。", "电话号码")[0] == "phone_number"
 
 
 def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_is():
