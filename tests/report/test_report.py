@@ -907,6 +907,7 @@ def test_a_term_the_sentence_decides_names_its_item_where_every_sentence_of_it_d
     # … not the user's own number beside a permission list, nor an order's contact
     assert meant("我们会[申请]<通讯录>、<联系方式>权限。", "联系方式")[0] == "contact_info"
     assert meant("下单时您需[提供]联系人信息（<姓名>、<电话号码>）。", "电话号码")[0] == "phone_number"
+    assert meant("绑卡时我们会[收集]您的<银行卡号>、<有效期>。", "有效期")[0] == "card_security_code"
 
 
 def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_is():
