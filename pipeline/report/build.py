@@ -45,7 +45,11 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     beyond_contact: Set[int] = set()  # sentences that name one besides a contact (电话, 邮编 …)
     as_data: Set[str] = set()  # items used as data at least once, not only as a channel (短信通知)
     bounds = practices.segments.sentences + [len(text)]
-    defining = {i for i in range(len(bounds) - 1) if defines_personal_information(text[bounds[i]:bounds[i + 1]])}
+    defining: Set[int] = set()  # a definition goes on over its ；-parts (…包括：个人基本信息（…）；个人身份信息（…）；…)
+    for i in range(len(bounds) - 1):
+        if defines_personal_information(text[bounds[i]:bounds[i + 1]]) or (
+                i - 1 in defining and text[bounds[i - 1]:bounds[i]].rstrip().endswith(("；", ";"))):
+            defining.add(i)
     keys = [categories.core(item.text) for item in items]
     for item, key in zip(items, keys):
         practice = practices.at(item.start)

@@ -35,9 +35,10 @@ CHANNEL_ITEMS = frozenset(normalise(t) for t in _WORDS["not_data"]["channel_item
 _CHANNEL_BEFORE = re.compile(f"(?:{'|'.join(_WORDS['not_data']['channel_before'])})[^您你，。；,;\n]{{0,12}}$")
 _CHANNEL_AFTER = re.compile(f"[^，。；,;\n]{{0,12}}?(?<!联系)(?:{'|'.join(_WORDS['not_data']['channel_after'])})")
 DEFINED_TERMS = frozenset(normalise(t) for t in _WORDS["not_data"]["defined_terms"])
-# a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…)
-DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如)?[，,]?\s*([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:\1\s*)?"
-                        r"(?:是指|指的是|是|指|包括)")
+# a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…,
+# 本隐私政策中可能涉及到的个人信息包括但不限于…: a glossary's list of the law's categories)
+DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如)?[，,]?\s*(?:本(?:隐私)?政策中?(?:可能)?所?涉及(?:到)?的)?"
+                        r"([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:\1\s*)?(?:是指|指的是|是|指|包括)")
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 MARKUP = re.compile(r"[<>]")
 

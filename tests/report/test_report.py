@@ -873,6 +873,14 @@ def test_the_laws_examples_in_a_definition_of_personal_information_are_no_items(
     policy = Document("p", parsed.text, parsed.spans)
     # 行踪轨迹 stays: the policy also says it collects it
     assert [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]] == ["行踪轨迹"]
+    # a glossary's list of the law's categories, over its ；-parts, up to the sentence's end
+    assert defines_personal_information("本隐私政策中可能涉及到的个人信息包括但不限于：个人基本信息")
+    assert not defines_personal_information("本政策中的服务包括视频播放")
+    parsed = parse("本隐私政策中可能涉及到的个人信息包括：个人身份信息（包括<身份证>、<护照>）；"
+                   "个人上网记录（包括<点击记录>）。我们[收集]<手机号码>；<护照>。")
+    policy = Document("p", parsed.text, parsed.spans)
+    assert [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]] == [
+        "护照", "手机号码"]
 
 
 def test_a_way_to_reach_the_user_is_no_item_unless_the_policy_also_handles_it_as_data():
