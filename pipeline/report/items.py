@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
+import jieba
+
 from ..records import Span
 from .categories import GENERIC, OTHER, Categories, normalise
 
@@ -25,6 +27,10 @@ OPEN, CLOSE = "（(【[", "）)】]"
 MARKERS = tuple(_WORDS["markers"])
 COORDINATED = frozenset((a, b) for a, b in _WORDS["coordinated"])
 TAILS = tuple(_WORDS["tails"])
+SHARED_HEADS = tuple(_WORDS["shared_heads"])
+SHARED_HEAD_JOINS = frozenset(_WORDS["shared_head_joins"])
+UNSHARED = tuple(_WORDS["unshared"])
+SHARED_MODIFIER, SHARED_HEAD = 4, 6  # characters at most
 NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
 GLUED_VERBS = tuple(sorted(_WORDS["glued_verbs"], key=len, reverse=True))
@@ -116,7 +122,7 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     items = [Item(i.start, i.end, i.text, None, i.span)
              if i.head is not None and categories.core(i.head) == categories.core(i.text) else i
              for i in items]
-    items = _shared_heads(text, items)
+    items = _shared_tails(text, _shared_heads(text, items), categories)
     # Markup left in a text (<the-end-of-privacy-policy> in CAPP-130's) is no data item.
     items = [i for i in items if not MARKUP.search(i.text)]
     return sorted(items, key=lambda i: (i.start, i.end))
@@ -151,6 +157,27 @@ def _shared_heads(text: str, items: List[Item]) -> List[Item]:
         front, head = first.text[:-1], second.text[1:]
         out[n] = Item(first.start, first.end, first.text + head, first.head, first.span)
         out[n + 1] = Item(second.start, second.end, front + second.text, second.head, second.span)
+    return out
+
+
+def _shared_tails(text: str, items: List[Item], categories: Categories) -> List[Item]:
+    """硬件及操作系统信息 read as 硬件信息 and 操作系统信息: an item that is no canonical item and
+    ends in no head, joined (`shared_head_joins`) to the next item that ends in one
+    (`shared_heads`) and starts with none of `unshared`, takes that item's words after its
+    first jieba word (or, one word, its head: 通信/通话记录 is 通信记录). The first keeps its
+    offsets, as a coordinated pair's items do."""
+    out = list(items)
+    for n in range(len(out) - 1):
+        first, second = out[n], out[n + 1]
+        if (text[first.end:second.start].strip() not in SHARED_HEAD_JOINS or first.text.endswith(SHARED_HEADS)
+                or not second.text.endswith(SHARED_HEADS) or second.text.startswith(UNSHARED)
+                or categories.canonical_of(first.text) is not None):
+            continue
+        words = jieba.lcut(second.text)  # 操作系统|信息; one word (通话记录) shares its head noun
+        head = "".join(words[1:]) if len(words) > 1 else next(h for h in SHARED_HEADS if second.text.endswith(h))
+        # a modifier is a word or two (硬件, 通信); a head is a noun, not a clause (…化后的信息)
+        if len(first.text) <= SHARED_MODIFIER and head and len(head) <= SHARED_HEAD and "的" not in head:
+            out[n] = Item(first.start, first.end, first.text + head, first.head, first.span)
     return out
 
 

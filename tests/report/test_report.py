@@ -831,6 +831,21 @@ def test_coordinated_words_share_their_head_and_point_at_their_own_words(tmp_pat
     assert rows["身份证正面照片"]["sensitive"] and [text[a:b] for a, b in rows["身份证反面照片"]["at"]] == ["反面照片"]
 
 
+def test_a_modifier_joined_to_an_item_shares_its_head_unless_it_is_an_item_of_its_own():
+    def items(text: str) -> list:
+        span = Span(text.index("收集") + 2, text.index("。"), "DATA")
+        return [(i.text, text[i.start:i.end]) for i in items_of(text, [span], load())]
+
+    assert items("我们会收集硬件及操作系统信息。") == [("硬件信息", "硬件"), ("操作系统信息", "操作系统信息")]
+    assert items("我们会收集通信/通话记录。")[0] == ("通信记录", "通信")
+    # a canonical item, a kind of the next (…及相关设备信息) or an item joined by 和/或 stays itself
+    assert [t for t, _ in items("我们会收集姓名和手机号码。")] == ["姓名", "手机号码"]
+    assert [t for t, _ in items("我们会收集版本及相关设备信息。")] == ["版本", "相关设备信息"]
+    assert [t for t, _ in items("我们会收集时间戳和/或点击流数据。")][0] == "时间戳"
+    # a head is a noun, not a clause
+    assert [t for t, _ in items("我们会收集去标识化/匿名化后的信息。")][0] == "去标识化"
+
+
 def test_an_item_of_no_category_counts_only_where_its_sentence_handles_or_lists_data():
     """Only the user's data: text no keyword, term or head places (a heading, a clause of a
     disclaimer) is no item unless its sentence has an ACTION or names data of a category."""
