@@ -30,6 +30,7 @@ TAILS = tuple(_WORDS["tails"])
 SHARED_HEADS = tuple(_WORDS["shared_heads"])
 SHARED_HEAD_JOINS = frozenset(_WORDS["shared_head_joins"])
 UNSHARED = tuple(_WORDS["unshared"])
+SHARED_FRONTS = frozenset(_WORDS["shared_fronts"])
 SHARED_MODIFIER, SHARED_HEAD = 4, 6  # characters at most
 NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
@@ -122,7 +123,7 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
     items = [Item(i.start, i.end, i.text, None, i.span)
              if i.head is not None and categories.core(i.head) == categories.core(i.text) else i
              for i in items]
-    items = _shared_tails(text, _shared_heads(text, items), categories)
+    items = _shared_fronts(text, _shared_tails(text, _shared_heads(text, items), categories))
     # Markup left in a text (<the-end-of-privacy-policy> in CAPP-130's) is no data item.
     items = [i for i in items if not MARKUP.search(i.text)]
     return sorted(items, key=lambda i: (i.start, i.end))
@@ -178,6 +179,22 @@ def _shared_tails(text: str, items: List[Item], categories: Categories) -> List[
         # a modifier is a word or two (硬件, 通信); a head is a noun, not a clause (…化后的信息)
         if len(first.text) <= SHARED_MODIFIER and head and len(head) <= SHARED_HEAD and "的" not in head:
             out[n] = Item(first.start, first.end, first.text + head, first.head, first.span)
+    return out
+
+
+def _shared_fronts(text: str, items: List[Item]) -> List[Item]:
+    """访问日期和时间 read as 访问日期 and 访问时间: an item that is one of `shared_fronts` alone,
+    joined (`shared_head_joins`) to the item before it, takes that item's words before its last
+    jieba word (or all of them, one word: 操作系统及版本 is 操作系统版本)."""
+    out = list(items)
+    for n in range(1, len(out)):
+        first, second = out[n - 1], out[n]
+        if second.text not in SHARED_FRONTS or text[first.end:second.start].strip() not in SHARED_HEAD_JOINS:
+            continue
+        words = jieba.lcut(first.text)
+        front = "".join(words[:-1]) if len(words) > 1 else first.text
+        if first.text not in SHARED_FRONTS and len(front) <= SHARED_HEAD:  # 日期和时间 stays
+            out[n] = Item(second.start, second.end, front + second.text, second.head, second.span)
     return out
 
 

@@ -831,7 +831,7 @@ def test_coordinated_words_share_their_head_and_point_at_their_own_words(tmp_pat
     assert rows["身份证正面照片"]["sensitive"] and [text[a:b] for a, b in rows["身份证反面照片"]["at"]] == ["反面照片"]
 
 
-def test_a_modifier_joined_to_an_item_shares_its_head_unless_it_is_an_item_of_its_own():
+def test_a_word_joined_to_an_item_shares_its_head_or_front_unless_it_is_an_item_of_its_own():
     def items(text: str) -> list:
         span = Span(text.index("收集") + 2, text.index("。"), "DATA")
         return [(i.text, text[i.start:i.end]) for i in items_of(text, [span], load())]
@@ -844,6 +844,10 @@ def test_a_modifier_joined_to_an_item_shares_its_head_unless_it_is_an_item_of_it
     assert [t for t, _ in items("我们会收集时间戳和/或点击流数据。")][0] == "时间戳"
     # a head is a noun, not a clause
     assert [t for t, _ in items("我们会收集去标识化/匿名化后的信息。")][0] == "去标识化"
+    # the other way: a word alone shares the front of the item before it
+    assert items("我们会收集访问日期和时间。") == [("访问日期", "访问日期"), ("访问时间", "时间")]
+    assert [t for t, _ in items("我们会收集操作系统及版本。")] == ["操作系统", "操作系统版本"]
+    assert [t for t, _ in items("我们会收集日期和时间。")] == ["日期", "时间"]
 
 
 def test_an_item_of_no_category_counts_only_where_its_sentence_handles_or_lists_data():
