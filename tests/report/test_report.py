@@ -957,6 +957,10 @@ def test_a_verb_glued_in_front_of_a_canonical_item_is_taken_off_and_a_data_name_
     assert [(i.text, parsed.text[i.start:i.end]) for i in found] == [
         ("声音", "声音"), ("手机识别码", "手机识别码"), ("收集信息", "收集信息"), ("使用记录", "使用记录"),
         ("昵称", "昵称")]
+    # a right's verb (更改您的密码) and a preposition (通过GPS) come off as well
+    parsed = parse("<更改您的密码>、<通过GPS>、<删除记录>")
+    found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
+    assert [i.text for i in found] == ["密码", "GPS", "删除记录"]
 
 
 def test_the_cells_of_a_table_row_are_items_of_their_own():
