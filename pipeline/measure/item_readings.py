@@ -9,6 +9,8 @@ A report made after the reading is scored on what the readings can say of it: it
 looked up by policy and text (an item not read is counted, never guessed); a category or a
 sensitivity is judged where it is still the one read (a category changed since is counted
 apart; a sensitivity changed since is right where the one read was wrong, as there are two);
+a wrong category is `disputed` where the readers judged the same canonical item's same
+category right in another policy (they split on user content: album, comments, photos);
 an item missed then is found now where an item of the policy has its canonical id or
 contains its words (the names of a missed line split at `/`: 相机/摄像头 is found by either).
 Recall of the clear items: per policy, the kinds of CLEAR the list names (by canonical id, on
@@ -43,6 +45,9 @@ class ItemReadingScores:
     sensitive: Counter = field(default_factory=Counter)
     found: int = 0
     missed: List[str] = field(default_factory=list)
+    # of the categories judged wrong, those of a canonical item whose same category the readers
+    # judged right in another policy (album as 个人通信信息): where the readers disagree
+    disputed: int = 0
 
     @property
     def precision(self) -> float:
@@ -72,6 +77,8 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
             read[reading["policy"], reading["item_text"]] = reading
     policies = {policy for policy, _ in read} | set(missed)
     scores = ItemReadingScores()
+    judged: Dict[Tuple[str, str], Set[bool]] = {}  # (canonical id, category) -> the judgements of it
+    wrong: List[Tuple[str, str]] = []
     for entry in entries:
         if entry["id"] not in policies:
             continue
@@ -90,7 +97,11 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
                 continue
             if item.get("canonical") in CLEAR:
                 kinds.add(item["canonical"])
-            _judge(scores.category, item["category"], reading["category"], reading["category_ok"])
+            if _judge(scores.category, item["category"], reading["category"], reading["category_ok"]) is not None:
+                key = (item.get("canonical") or "", item["category"])
+                judged.setdefault(key, set()).add(bool(reading["category_ok"]))
+                if not reading["category_ok"]:
+                    wrong.append(key)
             # sensitive or not: the other value than one read wrong is right
             flipped = None if reading["sensitive_ok"] is None else not reading["sensitive_ok"]
             _judge(scores.sensitive, item["sensitive"], reading["sensitive"], reading["sensitive_ok"],
@@ -108,16 +119,20 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
                 scores.found += 1
             else:
                 scores.missed.append(f"{entry['id']}: {line['missed']}")
+    scores.disputed = sum(1 for key in wrong if key[0] and True in judged[key])
     return scores
 
 
-def _judge(counts: Counter, now: object, then: object, ok: bool, ok_if_changed: Optional[bool] = None) -> None:
+def _judge(counts: Counter, now: object, then: object, ok: bool,
+           ok_if_changed: Optional[bool] = None) -> Optional[bool]:
+    """Count a judgement; return it, or None where it was not judged (changed since read)."""
     if now != then and ok_if_changed is not None:
         ok = ok_if_changed
     elif now != then:
         counts["changed"] += 1
-        return
+        return None
     counts["ok" if ok else "wrong"] += 1
+    return ok
 
 
 def format_item_readings(scores: ItemReadingScores) -> List[str]:
@@ -127,7 +142,8 @@ def format_item_readings(scores: ItemReadingScores) -> List[str]:
         f"right {scores.read['right']}, cut wrongly {scores.read['cut']}, not data {scores.read['not_data']}: "
         f"precision {scores.precision:.3f}",
         f"category right {scores.category['ok']} of {scores.category['ok'] + scores.category['wrong']} "
-        f"({percent(round(scores.share(scores.category), 4))}; {scores.category['changed']} changed since read); "
+        f"({percent(round(scores.share(scores.category), 4))}; {scores.category['changed']} changed since read; "
+        f"{scores.disputed} of the wrong ones the readers judged right in another policy); "
         f"sensitivity right {scores.sensitive['ok']} of {scores.sensitive['ok'] + scores.sensitive['wrong']} "
         f"({percent(round(scores.share(scores.sensitive), 4))}; {scores.sensitive['changed']} changed since read)",
         f"clear items: {scores.found} found, {len(scores.missed)} missed: recall {scores.recall:.3f}"]

@@ -1001,6 +1001,23 @@ def test_item_readings_score_what_was_read_and_count_what_changed():
     assert (scores.found, scores.missed) == (3, ["p: 通讯录", "p: 指纹/声纹"])
 
 
+def test_item_readings_count_the_wrong_categories_the_readers_disagree_on():
+    from pipeline.measure.item_readings import against_item_readings
+
+    def reading(policy: str, text: str, ok: bool) -> dict:
+        return {"policy": policy, "item_text": text, "category": "个人通信信息", "sensitive": False, "item": "right",
+                "category_ok": ok, "sensitive_ok": True}
+
+    def entry(policy: str, *texts: str) -> dict:
+        return {"id": policy, "data_items": [{"text": t, "category": "个人通信信息", "sensitive": False,
+                                              "canonical": {"相册": "album", "短信": "sms"}[t]} for t in texts]}
+
+    readings = [reading("p", "相册", True), reading("q", "相册", False), reading("q", "短信", False)]
+    scores = against_item_readings([entry("p", "相册"), entry("q", "相册", "短信")], readings, load())
+    # the album's category is right in p and wrong in q: disputed; the SMS's wrong everywhere: not
+    assert (dict(scores.category), scores.disputed) == ({"ok": 1, "wrong": 2}, 1)
+
+
 def test_report_scores_the_items_against_readings(tmp_path, capsys):
     readings = tmp_path / "readings.jsonl"
     readings.write_text(json.dumps({"policy": "b", "item_text": "姓名", "category": "个人基本资料", "sensitive": False,
