@@ -78,7 +78,7 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
             sentences[key].append(practice.sentence)
         if practice.handled:
             handled.add(key)
-        if row["category"] not in (OTHER, GENERIC):
+        if row["category"] not in (OTHER, GENERIC) or row["canonical"] is not None:
             listing.add(practice.sentence)
             if row["canonical"] not in CONTACT_ITEMS:
                 beyond_contact.add(practice.sentence)
@@ -95,7 +95,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
             return False  # only a channel (通过短信的方式), or how data is handled (SSL, 流程 …)
         if defining.issuperset(sentences[key]):
             return False  # the law's examples (个人信息是指…包括姓名…)
-        if row["category"] == OTHER and key not in handled and not listing.intersection(sentences[key]):
+        if (row["category"] == OTHER and row["canonical"] is None and key not in handled
+                and not listing.intersection(sentences[key])):
             # no category, no ACTION, no data beside it: headings, glossary, disclaimers (154 of
             # the 188 such items were not data)
             return False

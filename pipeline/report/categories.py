@@ -64,7 +64,10 @@ class Categories:
         self.sensitive_keywords: Dict[str, List[str]] = {
             row["name"]: [normalise(k) for k in row.get("sensitive_keywords", [])] for row in table["categories"]}
         self.duplicates: List[str] = []
-        for row in table["categories"]:
+        # What A.1 has no row for (what users publish: 相册, 评论, 视频 …) is `other` by its words
+        # too, as a canonical item of no row is, and never takes a head's category.
+        rows = table["categories"] + [{"name": OTHER, "keywords": table.get("no_row", {}).get("keywords", [])}]
+        for row in rows:
             sensitive = {normalise(k) for k in row.get("sensitive_keywords", [])}
             for keyword in row.get("keywords", []) + row.get("sensitive_keywords", []):
                 key = normalise(keyword)
@@ -82,7 +85,7 @@ class Categories:
         self.context: Dict[str, Tuple[Canonical, Tuple[Tuple[str, ...], ...]]] = {}
         for row in tomllib.loads(Path(canonical).read_text(encoding="utf-8"))["items"]:
             item = Canonical(row["id"], row["name"], row["category"], bool(row["sensitive"]))
-            if item.category not in self.by_name or item.id in self.canonical:
+            if (item.category not in self.by_name and item.category != OTHER) or item.id in self.canonical:
                 raise ValueError(f"{canonical}: item {item.id}: a duplicate id, or {item.category!r} is not a "
                                  f"category of {path}")
             self.canonical[item.id] = item
@@ -172,11 +175,16 @@ class Categories:
         """(category, sensitive) of an item listed under `head`: an item the table leaves in
         `other` takes its head's category (Wi-Fi名称 under 位置信息 is a location)."""
         category, sensitive = self.assign(text)
-        if category == OTHER and head is not None:
+        if category == OTHER and head is not None and not self.known(text):
             under, under_sensitive = self.assign(head)
             if under not in (GENERIC, OTHER):
                 return under, sensitive or under_sensitive
         return category, sensitive
+
+    def known(self, text: str) -> bool:
+        """Whether an item is a canonical item or has a keyword: `other` then means A.1 has no
+        row for it, not that nothing is known of it."""
+        return self.canonical_of(text) is not None or self.keyword(self.core(text)) is not None
 
     def _assign(self, text: str) -> Tuple[str, bool]:
         core = self.core(text)
@@ -187,7 +195,7 @@ class Categories:
         found = self.keyword(core)
         if self.is_generic(core, found is not None):
             return GENERIC, anywhere
-        if found is None:
+        if found is None or found[1] == OTHER:
             return OTHER, anywhere
         name = found[1]
         sensitive_keyword = any(k in core for k in self.sensitive_keywords[name])
