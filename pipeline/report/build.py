@@ -220,7 +220,7 @@ def summary(tally: Tally, top: List[dict], categories: Categories, checklist: Ch
         category = categories.by_name.get(name)
         rows.append({"name": name, "standard": category is not None,
                      "sensitive": bool(category and category.sensitive),
-                     "examples": category.examples if category else "",
+                     "examples": category.examples if category else categories.meanings[name],
                      "policies": tally.naming[name], "share": share(tally.naming[name]),
                      "sensitive_policies": tally.sensitive_naming[name],
                      "sensitive_share": share(tally.sensitive_naming[name]), "occurrences": tally.occurrences[name]})

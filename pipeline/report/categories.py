@@ -55,6 +55,9 @@ class Categories:
         self.names: List[str] = [c.name for c in self.categories] + [GENERIC, OTHER]
         self.strip: List[str] = sorted((normalise(s) for s in table.get("strip", [])), key=len, reverse=True)
         generic = table.get("generic", {})
+        # what generic and other mean, for a reader of the report (they have no row of A.1)
+        self.meanings: Dict[str, str] = {GENERIC: generic.get("meaning", ""),
+                                         OTHER: table.get("no_row", {}).get("meaning", "")}
         self.generic_terms = frozenset(normalise(t) for t in generic.get("terms", []))
         self.generic_words: List[str] = sorted({normalise(w) for w in generic.get("words", [])},
                                                key=len, reverse=True)

@@ -276,6 +276,10 @@ def test_the_report_of_a_small_input_has_exactly_the_expected_items(tmp_path, ca
     assert (rows["个人基本资料"]["policies"], rows["个人基本资料"]["share"]) == (2, 1.0)
     assert (rows["个人身份信息"]["sensitive_policies"], rows["个人身份信息"]["sensitive_share"]) == (1, 0.5)
     assert rows["个人健康生理信息"]["policies"] == 0
+    # A.1's examples for its rows; what generic and other mean for the two that are not A.1's
+    assert rows["个人基本资料"]["examples"].startswith("个人姓名")
+    assert rows["other"]["examples"].startswith("no row of table A.1: what users publish")
+    assert rows["generic"]["examples"].startswith("a mention of personal information in general")
     assert corpus["actions"] == {"collect": 7, "share": 1}
     assert "action_check" not in corpus  # no COLLECT/SHARE labels to check against
     # each in one policy, once: in the order of their text; the generic 个人信息 left out
