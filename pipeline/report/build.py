@@ -41,14 +41,12 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     rows: Dict[str, dict] = {}  # item key -> its row of data_items
     sentences: Dict[str, List[int]] = {}
     handled: Set[str] = set()  # items with an ACTION in a sentence of theirs
-    listing: Set[int] = set()  # sentences that name an item of a known category
-    beyond_contact: Set[int] = set()  # sentences that name one besides a contact (电话, 邮编 …)
     as_data: Set[str] = set()  # items used as data at least once, not only as a channel (短信通知)
     bounds = practices.segments.sentences + [len(text)]
+    said = [text[a:b] for a, b in zip(bounds, bounds[1:])]  # each sentence's text
     defining: Set[int] = set()  # a definition goes on over its ；-parts (…包括：个人基本信息（…）；个人身份信息（…）；…)
-    for i in range(len(bounds) - 1):
-        if defines_personal_information(text[bounds[i]:bounds[i + 1]]) or (
-                i - 1 in defining and text[bounds[i - 1]:bounds[i]].rstrip().endswith(("；", ";"))):
+    for i, sentence in enumerate(said):
+        if defines_personal_information(sentence) or (i - 1 in defining and said[i - 1].rstrip().endswith(("；", ";"))):
             defining.add(i)
     keys = [categories.core(item.text) for item in items]
     for item, key in zip(items, keys):
@@ -78,16 +76,16 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
             sentences[key].append(practice.sentence)
         if practice.handled:
             handled.add(key)
-        if row["category"] not in (OTHER, GENERIC) or row["canonical"] is not None:
-            listing.add(practice.sentence)
-            if row["canonical"] not in CONTACT_ITEMS:
-                beyond_contact.add(practice.sentence)
 
     for key, row in rows.items():
         # a term the sentences decide (口令 beside 剪切板), where every sentence of it does
-        meant = {categories.in_context(key, text[bounds[i]:bounds[i + 1]]) for i in sentences[key]}
+        meant = {categories.in_context(key, said[i]) for i in sentences[key]}
         if len(meant) == 1 and (found := meant.pop()) is not None:
             row.update(canonical=found.id, category=found.category, sensitive=found.sensitive)
+    known = [key for key, row in rows.items() if row["category"] not in (OTHER, GENERIC) or row["canonical"]]
+    # sentences that name an item of a known category, and one besides a contact (电话, 邮编 …)
+    listing = {i for key in known for i in sentences[key]}
+    beyond_contact = {i for key in known if rows[key]["canonical"] not in CONTACT_ITEMS for i in sentences[key]}
 
     def users_data(key: str, row: dict) -> bool:
         """Only the user's data: each rule read by hand on 20 real policies (docs/report.md)."""

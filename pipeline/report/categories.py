@@ -54,10 +54,9 @@ class Categories:
         # Report order: the standard's categories, then generic, then other.
         self.names: List[str] = [c.name for c in self.categories] + [GENERIC, OTHER]
         self.strip: List[str] = sorted((normalise(s) for s in table.get("strip", [])), key=len, reverse=True)
-        generic = table.get("generic", {})
+        generic, no_row = table.get("generic", {}), table.get("no_row", {})
         # what generic and other mean, for a reader of the report (they have no row of A.1)
-        self.meanings: Dict[str, str] = {GENERIC: generic.get("meaning", ""),
-                                         OTHER: table.get("no_row", {}).get("meaning", "")}
+        self.meanings: Dict[str, str] = {GENERIC: generic.get("meaning", ""), OTHER: no_row.get("meaning", "")}
         self.generic_terms = frozenset(normalise(t) for t in generic.get("terms", []))
         self.generic_words: List[str] = sorted({normalise(w) for w in generic.get("words", [])},
                                                key=len, reverse=True)
@@ -69,7 +68,7 @@ class Categories:
         self.duplicates: List[str] = []
         # What A.1 has no row for (what users publish: 相册, 评论, 视频 …) is `other` by its words
         # too, as a canonical item of no row is, and never takes a head's category.
-        rows = table["categories"] + [{"name": OTHER, "keywords": table.get("no_row", {}).get("keywords", [])}]
+        rows = table["categories"] + [{"name": OTHER, "keywords": no_row.get("keywords", [])}]
         for row in rows:
             sensitive = {normalise(k) for k in row.get("sensitive_keywords", [])}
             for keyword in row.get("keywords", []) + row.get("sensitive_keywords", []):

@@ -170,7 +170,7 @@ def _shared_tails(text: str, items: List[Item], categories: Categories) -> List[
     out = list(items)
     for n in range(len(out) - 1):
         first, second = out[n], out[n + 1]
-        if (text[first.end:second.start].strip() not in SHARED_HEAD_JOINS or first.text.endswith(SHARED_HEADS)
+        if (not _joined(text, first, second) or first.text.endswith(SHARED_HEADS)
                 or not second.text.endswith(SHARED_HEADS) or second.text.startswith(UNSHARED)
                 or categories.canonical_of(first.text) is not None):
             continue
@@ -189,13 +189,18 @@ def _shared_fronts(text: str, items: List[Item]) -> List[Item]:
     out = list(items)
     for n in range(1, len(out)):
         first, second = out[n - 1], out[n]
-        if second.text not in SHARED_FRONTS or text[first.end:second.start].strip() not in SHARED_HEAD_JOINS:
+        if second.text not in SHARED_FRONTS or not _joined(text, first, second):
             continue
         words = jieba.lcut(first.text)
         front = "".join(words[:-1]) if len(words) > 1 else first.text
         if first.text not in SHARED_FRONTS and len(front) <= SHARED_HEAD:  # 日期和时间 stays
             out[n] = Item(second.start, second.end, front + second.text, second.head, second.span)
     return out
+
+
+def _joined(text: str, first: Item, second: Item) -> bool:
+    """Whether two items are joined by one of `shared_head_joins` (硬件及操作系统信息, 日期和时间)."""
+    return text[first.end:second.start].strip() in SHARED_HEAD_JOINS
 
 
 def split(text: str, start: int, end: int, categories: Categories, span: int = -1,
