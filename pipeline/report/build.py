@@ -10,8 +10,8 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set
 from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
-from .items import (CONTACT_ITEMS, Item, Options, as_channel, defines_personal_information, glued_verbs, items_of,
-                    not_data, outermost)
+from .items import (CONTACT_ITEMS, Item, Options, as_channel, defines_personal_information, glued_verbs,
+                    in_numbered_heading, items_of, not_collected, not_data, outermost)
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 from .sdk import SdkLists
 
@@ -41,7 +41,9 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     rows: Dict[str, dict] = {}  # item key -> its row of data_items
     sentences: Dict[str, List[int]] = {}
     handled: Set[str] = set()  # items with an ACTION in a sentence of theirs
-    as_data: Set[str] = set()  # items used as data at least once, not only as a channel (短信通知)
+    # items named as data at least once: not only as a channel (短信通知), as what the app does
+    # not collect (我们不会收集…) or in a numbered heading ((四) …运营互动活动)
+    as_data: Set[str] = set()
     bounds = practices.segments.sentences + [len(text)]
     said = [text[a:b] for a, b in zip(bounds, bounds[1:])]  # each sentence's text
     defining: Set[int] = set()  # a definition goes on over its ；-parts (…包括：个人基本信息（…）；个人身份信息（…）；…)
@@ -61,7 +63,9 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
                                "purposes": [], "receivers": [], "at": []}
             sentences[key] = []
         row["count"] += 1
-        if not as_channel(text, item, practices.segments.clauses[practices.segments.clause(item.start)]):
+        clause_start = practices.segments.clauses[practices.segments.clause(item.start)]
+        if not (as_channel(text, item, clause_start) or not_collected(text, item, clause_start)
+                or in_numbered_heading(text, item.start)):
             as_data.add(key)
         # the occurrence as shown: display only takes a prefix (您的, 上述) off the front (an
         # item made of two pieces of text, 身份证正面照片, points at the words it stands on)
@@ -90,7 +94,7 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     def users_data(key: str, row: dict) -> bool:
         """Only the user's data: each rule read by hand on 20 real policies (docs/report.md)."""
         if key not in as_data or not_data(key):
-            return False  # only a channel (通过短信的方式), or how data is handled (SSL, 流程 …)
+            return False  # not named as data (above), or how data is handled (SSL, 流程 …)
         if defining.issuperset(sentences[key]):
             return False  # the law's examples (个人信息是指…包括姓名…)
         if (row["category"] == OTHER and row["canonical"] is None and key not in handled

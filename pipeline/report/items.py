@@ -35,12 +35,20 @@ SHARED_MODIFIER, SHARED_HEAD = 4, 6  # characters at most
 NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
 GLUED_VERBS = tuple(sorted(_WORDS["glued_verbs"], key=len, reverse=True))
+GLUED_BEFORE = tuple(_WORDS["glued_before"])
+GLUED_AFTER = tuple(sorted(_WORDS["glued_after"], key=len, reverse=True))
 LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a grown list ends
 _NOT_DATA = {key: tuple(normalise(w) for w in _WORDS["not_data"][key]) for key in ("terms", "starts", "ends")}
 CONTACT_ITEMS = frozenset(_WORDS["not_data"]["contact_items"])
 CHANNEL_ITEMS = frozenset(normalise(t) for t in _WORDS["not_data"]["channel_items"])
 _CHANNEL_BEFORE = re.compile(f"(?:{'|'.join(_WORDS['not_data']['channel_before'])})[^您你，。；,;\n]{{0,12}}$")
 _CHANNEL_AFTER = re.compile(f"[^，。；,;\n]{{0,12}}?(?<!联系)(?:{'|'.join(_WORDS['not_data']['channel_after'])})")
+_NOT_COLLECTED = re.compile(f"(?:{'|'.join(_WORDS['not_data']['not_collected_negations'])})(?:主动)?"
+                            f"(?:{'|'.join(_WORDS['not_data']['not_collected_verbs'])})[^，。；,;\n]*$")
+HEADING_LONGEST = _WORDS["not_data"]["heading_longest"]
+_NUMBERED = re.compile(r"\s*(?:第[一二三四五六七八九十百]+[章节条部分]|[一二三四五六七八九十]+[、.．]"
+                       r"|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*\s*[、.．]?\s*(?=\D))")
+_NOT_IN_HEADING = re.compile(r"[。；;，,！？!?：:\t]")
 DEFINED_TERMS = frozenset(normalise(t) for t in _WORDS["not_data"]["defined_terms"])
 # a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…,
 # 本隐私政策中可能涉及到的个人信息包括但不限于…: a glossary's list of the law's categories)
@@ -83,6 +91,18 @@ def as_channel(text: str, item: Item, clause_start: int) -> bool:
     clause (通过短信、电话的方式, 以邮件形式): then no data item there."""
     return normalise(item.text) in CHANNEL_ITEMS and bool(
         _CHANNEL_BEFORE.search(text, clause_start, item.start) or _CHANNEL_AFTER.match(text, item.end))
+
+
+def not_collected(text: str, item: Item, clause_start: int) -> bool:
+    """Whether the item's clause says, before it, that the app does not collect it (我们不会收集…)."""
+    return bool(_NOT_COLLECTED.search(text, clause_start, item.start))
+
+
+def in_numbered_heading(text: str, offset: int) -> bool:
+    """Whether the line at `offset` is a numbered heading (一、…, （三）…, 2.1 …) and no more."""
+    line = text[text.rfind("\n", 0, offset) + 1:(text.find("\n", offset) + 1 or len(text) + 1) - 1].strip()
+    return (len(line) <= HEADING_LONGEST and not _NOT_IN_HEADING.search(line)
+            and _NUMBERED.match(line) is not None)
 
 
 def defines_personal_information(sentence: str) -> bool:
@@ -130,17 +150,31 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
 
 
 def glued_verbs(items: Sequence[Item], categories: Categories) -> List[Item]:
-    """An item that starts with one of items.toml's `glued_verbs` (采集声音, 获取手机识别码) is
-    the item after the verb, where that is a canonical item and the whole is none."""
+    """An item with words the tagger glued on is the canonical item they hold, where the whole
+    is none: after one of items.toml's `glued_verbs` at its front (采集声音, 获取手机识别码) or
+    the last of its `glued_before` (会将您的手机号码), or before one of its `glued_after` at its
+    end (身份认证信息除外). An item `not_data` names (以便于我们处理您的订单) stays as it is, to be left out."""
     out = []
     for item in items:
-        verb = next((v for v in GLUED_VERBS if item.text.startswith(v) and len(item.text) > len(v)), None)
-        if verb is not None and categories.canonical_of(item.text) is None:
-            start, end = _trim(item.text, len(verb), len(item.text))
-            if start < end and categories.canonical_of(item.text[start:end]) is not None:
-                item = Item(item.start + start, item.start + end, item.text[start:end], item.head, item.span)
+        if categories.canonical_of(item.text) is None and not not_data(categories.core(item.text)):
+            item = _unglued(item, categories) or item
         out.append(item)
     return out
+
+
+def _unglued(item: Item, categories: Categories) -> Optional[Item]:
+    text = item.text
+    verb = next((v for v in GLUED_VERBS if text.startswith(v) and len(text) > len(v)), None)
+    before = max((text.rfind(w) + len(w) for w in GLUED_BEFORE if w in text[1:]), default=0)
+    after = next((w for w in GLUED_AFTER if text.endswith(w) and len(text) > len(w)), None)
+    cuts = [(len(verb), len(text))] if verb else []
+    cuts += [(before, len(text))] if before else []
+    cuts += [(0, len(text) - len(after))] if after else []
+    for start, end in cuts:
+        start, end = _trim(text, start, end)
+        if start < end and categories.canonical_of(text[start:end]) is not None:
+            return Item(item.start + start, item.start + end, text[start:end], item.head, item.span)
+    return None
 
 
 def _shared_heads(text: str, items: List[Item]) -> List[Item]:

@@ -974,6 +974,29 @@ def test_a_verb_glued_in_front_of_a_canonical_item_is_taken_off_and_a_data_name_
     assert [i.text for i in found] == ["您的密码", "GPS", "删除记录"]  # 您的 goes as the row is shown
 
 
+def test_words_glued_before_or_after_a_canonical_item_come_off_unless_the_item_is_no_data():
+    from pipeline.report.items import glued_verbs
+
+    parsed = parse("<会将您的手机号码>、<身份认证信息除外>、<网络信息可能会被>、<生日会>、<以便于我们处理您的订单>")
+    found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
+    assert [(i.text, parsed.text[i.start:i.end]) for i in found] == [
+        ("手机号码", "手机号码"), ("身份认证信息", "身份认证信息"), ("网络信息", "网络信息"), ("生日会", "生日会"),
+        ("以便于我们处理您的订单", "以便于我们处理您的订单")]
+
+
+def test_an_item_named_only_in_numbered_headings_or_as_not_collected_is_no_item():
+    from pipeline.report.build import report_policy
+    from pipeline.report.practices import load_verbs
+
+    parsed = parse("（四）参加<互动活动>\n我们[收集]您参加<互动活动>的<中奖记录>。\n"
+                   "3、<支付结算>\n在基本模式下，我们不会[收集]<设备MAC地址>。\n1. 必要的<实名信息>\n"
+                   "我们不会[共享]您的<手机号码>。\n")
+    policy = Document("p", parsed.text, parsed.spans)
+    listed = [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]]
+    # 互动活动 is named outside its heading too; sharing denied says the number is held
+    assert listed == ["互动活动", "中奖记录", "手机号码"]
+
+
 def test_the_cells_of_a_table_row_are_items_of_their_own():
     assert items("<配送服务供应商\t收件人姓名、地址>") == [("配送服务供应商", None), ("收件人姓名", None), ("地址", None)]
 
