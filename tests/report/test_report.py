@@ -982,6 +982,10 @@ def test_words_glued_before_or_after_a_canonical_item_come_off_unless_the_item_i
     assert [(i.text, parsed.text[i.start:i.end]) for i in found] == [
         ("手机号码", "手机号码"), ("身份认证信息", "身份认证信息"), ("网络信息", "网络信息"), ("生日会", "生日会"),
         ("以便于我们处理您的订单", "以便于我们处理您的订单")]
+    # a clause's little words and a user's acts come off; 具体 and 使用 name data with what follows
+    parsed = parse("<由于生日>、<播放录音>、<Android如IMEI>、<具体位置信息>、<使用行为信息>")
+    found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
+    assert [i.text for i in found] == ["生日", "录音", "IMEI", "具体位置信息", "使用行为信息"]
 
 
 def test_an_item_named_only_in_numbered_headings_or_as_not_collected_is_no_item():
