@@ -279,6 +279,9 @@ def _piece(text: str, a: int, b: int, categories: Categories, span: int,
         return [item] if item else []
     close_at = _closing(text, open_at, b)
     head_item = _item(text, a, open_at, head, span)
+    glossed = _glossed(text, a, open_at, close_at, b, head, span, categories)
+    if glossed is not None:
+        return [glossed]
     inner_end = close_at if close_at is not None else b
     inner_start = _skip_markers(text, open_at + 1, inner_end)
     marked = inner_start > _trim(text, open_at + 1, inner_end)[0]
@@ -291,6 +294,26 @@ def _piece(text: str, a: int, b: int, categories: Categories, span: int,
         if marked or not _uncategorised(inner, categories):
             items.extend(inner)
     return items
+
+
+def _glossed(text: str, a: int, open_at: int, close_at: Optional[int], b: int, head: Optional[str],
+             span: int, categories: Categories) -> Optional[Item]:
+    """互联网协议（IP）地址, 网卡（MAC）地址: a name glossed inside itself, where words go on after
+    the parenthesis, is one item; named by the gloss where that makes a canonical item (IP地址,
+    MAC地址), else by its own words (互联网协议地址). A gloss that lists (设备信息（IMEI、MAC）等)
+    or starts as no list does (如有, 选填) is no gloss."""
+    if close_at is None:
+        return None
+    tail_start, tail_end = _trim(text, close_at + 1, b)
+    gloss_start, gloss_end = _trim(text, open_at + 1, close_at)
+    gloss, tail = text[gloss_start:gloss_end], text[tail_start:tail_end]
+    front = text[slice(*_trim(text, a, open_at))]
+    if (not tail or not front or not gloss or tail.startswith(TAILS) or gloss.startswith(NOT_ITEMS)
+            or _skip_markers(text, gloss_start, gloss_end) > gloss_start
+            or any(ch in SEPARATORS or text.startswith(CONJUNCTIONS, i) for i, ch in enumerate(gloss, gloss_start))):
+        return None
+    named = gloss + tail if categories.canonical_of(gloss + tail) is not None else front + tail
+    return Item(a, tail_end, named, head, span)
 
 
 def _parenthesis(text: str, span: Span, last: Item, data: Sequence[Span],

@@ -43,6 +43,14 @@ def test_words_that_hold_a_conjunction_are_not_split():
     assert items("<等级信息、和平精英账号>") == [("等级信息", None), ("和平精英账号", None)]
 
 
+def test_a_name_glossed_inside_itself_is_one_item_named_by_the_gloss_where_that_is_canonical():
+    assert items("<互联网协议（IP）地址>、<网卡（MAC）地址>") == [("IP地址", None), ("MAC地址", None)]
+    assert items("<位置信息（GPS）权限>") == [("位置信息权限", None)]
+    # a parenthesis that lists, or says the field is optional, is no gloss
+    assert items("<设备信息（IMEI、MAC）等>") == [("设备信息", None), ("IMEI", "设备信息"), ("MAC", "设备信息")]
+    assert items("<手机号码（选填）信息>") == [("手机号码", None)]
+
+
 def test_a_parenthesis_inside_a_span_is_items_under_its_head():
     assert items("<设备标识符（IMEI/Android ID/IDFA/OAID、SIM卡IMSI信息）>和<MAC地址>") == [
         ("设备标识符", None), ("IMEI", "设备标识符"), ("Android ID", "设备标识符"), ("IDFA", "设备标识符"),
