@@ -107,13 +107,16 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(format_readings(against_readings(_entries(out), readings)))
     if args.item_readings:
-        from ..measure.item_readings import against_item_readings, format_item_readings
+        from ..measure.item_readings import against_item_readings, by_set, format_item_readings
         from ..report.categories import load
 
         readings = _readings(args.item_readings)
         if readings is None:
             return 1
-        print("\n".join(format_item_readings(against_item_readings(_entries(out), readings, load()))))
+        sets = by_set(readings)
+        for name, lines in sets.items():
+            scores = against_item_readings(_entries(out), lines, load())
+            print("\n".join(format_item_readings(scores, name if len(sets) > 1 else None)))
     if args.against:
         from ..measure.items import against
         from ..report.categories import load

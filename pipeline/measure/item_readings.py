@@ -48,6 +48,7 @@ class ItemReadingScores:
     # of the categories judged wrong, those of a canonical item whose same category the readers
     # judged right in another policy (album as 个人通信信息): where the readers disagree
     disputed: int = 0
+    searched: bool = True  # whether the readers looked for the clear items missed
 
     @property
     def precision(self) -> float:
@@ -76,7 +77,8 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
         else:
             read[reading["policy"], reading["item_text"]] = reading
     policies = {policy for policy, _ in read} | set(missed)
-    scores = ItemReadingScores()
+    # readings that judge no category and list no missed item were made for the items only
+    scores = ItemReadingScores(searched=bool(missed) or any(r.get("category_ok") is not None for r in read.values()))
     judged: Dict[Tuple[str, str], Set[bool]] = {}  # (canonical id, category) -> the judgements of it
     wrong: List[Tuple[str, str]] = []
     for entry in entries:
@@ -97,6 +99,8 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
                 continue
             if item.get("canonical") in CLEAR:
                 kinds.add(item["canonical"])
+            if reading.get("category_ok") is None and reading.get("sensitive_ok") is None:
+                continue  # read for the item only (a test set's first reading)
             if _judge(scores.category, item["category"], reading["category"], reading["category_ok"]) is not None:
                 key = (item.get("canonical") or "", item["category"])
                 judged.setdefault(key, set()).add(bool(reading["category_ok"]))
@@ -135,15 +139,35 @@ def _judge(counts: Counter, now: object, then: object, ok: bool,
     return ok
 
 
-def format_item_readings(scores: ItemReadingScores) -> List[str]:
+def by_set(readings: Sequence[dict]) -> Dict[str, List[dict]]:
+    """The readings of each set (`set`: dev, test …; dev where a line names none), in the order
+    the sets first come: a set's rules were tuned on it or not, so each is scored alone."""
+    sets: Dict[str, List[dict]] = {}
+    for reading in readings:
+        sets.setdefault(reading.get("set", "dev"), []).append(reading)
+    return sets
+
+
+def format_item_readings(scores: ItemReadingScores, name: Optional[str] = None) -> List[str]:
+    """The figures as lines; those the readings did not judge (categories, clear items missed:
+    a test set read for its items only) are said to be so, not scored."""
     n = sum(scores.read.values())
-    return [
-        f"items against readings: {n} of {scores.listed} listed items read ({len(scores.unread)} not read); "
+    of = f" ({name})" if name else ""
+    lines = [
+        f"items against readings{of}: {n} of {scores.listed} listed items read ({len(scores.unread)} not read); "
         f"right {scores.read['right']}, cut wrongly {scores.read['cut']}, not data {scores.read['not_data']}: "
-        f"precision {scores.precision:.3f}",
-        f"category right {scores.category['ok']} of {scores.category['ok'] + scores.category['wrong']} "
-        f"({percent(round(scores.share(scores.category), 4))}; {scores.category['changed']} changed since read; "
-        f"{scores.disputed} of the wrong ones the readers judged right in another policy); "
-        f"sensitivity right {scores.sensitive['ok']} of {scores.sensitive['ok'] + scores.sensitive['wrong']} "
-        f"({percent(round(scores.share(scores.sensitive), 4))}; {scores.sensitive['changed']} changed since read)",
-        f"clear items: {scores.found} found, {len(scores.missed)} missed: recall {scores.recall:.3f}"]
+        f"precision {scores.precision:.3f}"]
+    if scores.category["ok"] + scores.category["wrong"] + scores.sensitive["ok"] + scores.sensitive["wrong"]:
+        lines.append(
+            f"category right{of} {scores.category['ok']} of {scores.category['ok'] + scores.category['wrong']} "
+            f"({percent(round(scores.share(scores.category), 4))}; {scores.category['changed']} changed since read; "
+            f"{scores.disputed} of the wrong ones the readers judged right in another policy); "
+            f"sensitivity right {scores.sensitive['ok']} of {scores.sensitive['ok'] + scores.sensitive['wrong']} "
+            f"({percent(round(scores.share(scores.sensitive), 4))}; {scores.sensitive['changed']} changed since read)")
+    else:
+        lines.append(f"category and sensitivity{of}: not judged by these readings")
+    if scores.searched:
+        lines.append(f"clear items{of}: {scores.found} found, {len(scores.missed)} missed: recall {scores.recall:.3f}")
+    else:
+        lines.append(f"clear items{of}: the readers listed none missed, so no recall")
+    return lines

@@ -18,6 +18,7 @@ from pipeline.records import Document, Span
 from pipeline.report.categories import GENERIC, OTHER, Categories, load
 from pipeline.report.items import Options, items_of, outermost
 from pipeline.report.practices import COLLECT, SHARE, Practices
+from pipeline.measure.item_readings import against_item_readings, by_set, format_item_readings
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "report_policies.jsonl"
 A1 = ["个人基本资料", "个人身份信息", "个人生物识别信息", "网络身份标识信息", "个人健康生理信息", "个人教育工作信息",
@@ -1062,6 +1063,26 @@ def test_item_readings_count_the_wrong_categories_the_readers_disagree_on():
     scores = against_item_readings([entry("p", "相册"), entry("q", "相册", "短信")], readings, load())
     # the album's category is right in p and wrong in q: disputed; the SMS's wrong everywhere: not
     assert (dict(scores.category), scores.disputed) == ({"ok": 1, "wrong": 2}, 1)
+
+
+def test_each_set_of_readings_is_scored_alone_and_a_reading_of_items_only_scores_no_category():
+    readings = [
+        {"policy": "b", "item_text": "姓名", "category": "个人基本资料", "sensitive": False, "item": "right",
+         "category_ok": True, "sensitive_ok": True},
+        {"set": "test", "policy": "b", "item_text": "姓名", "category": "个人基本资料", "sensitive": False,
+         "item": "cut", "category_ok": None, "sensitive_ok": None}]
+    sets = by_set(readings)
+    assert list(sets) == ["dev", "test"]  # a line that names no set is dev's
+    entry = {"id": "b", "data_items": [{"text": "姓名", "category": "个人基本资料", "sensitive": False,
+                                        "canonical": "name"}]}
+    test = format_item_readings(against_item_readings([entry], sets["test"], load()), "test")
+    assert test == ["items against readings (test): 1 of 1 listed items read (0 not read); right 0, cut wrongly 1, "
+                    "not data 0: precision 0.000",
+                    "category and sensitivity (test): not judged by these readings",
+                    "clear items (test): the readers listed none missed, so no recall"]
+    dev = format_item_readings(against_item_readings([entry], sets["dev"], load()), "dev")
+    assert dev[1].startswith("category right (dev) 1 of 1") and dev[2] == (
+        "clear items (dev): 1 found, 0 missed: recall 1.000")
 
 
 def test_report_scores_the_items_against_readings(tmp_path, capsys):
