@@ -113,9 +113,9 @@ def run(args: argparse.Namespace) -> int:
         readings = _readings(args.item_readings)
         if readings is None:
             return 1
-        sets = by_set(readings)
+        sets, entries = by_set(readings), list(_entries(out))
         for name, lines in sets.items():
-            scores = against_item_readings(_entries(out), lines, load())
+            scores = against_item_readings(entries, lines, load())
             print("\n".join(format_item_readings(scores, name if len(sets) > 1 else None)))
     if args.against:
         from ..measure.items import against

@@ -24,7 +24,7 @@ from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 from ..records import Document
 from ..report.categories import GENERIC, Categories
-from ..report.items import Options, items_of, outermost
+from ..report.items import Options, items_of, line_at, outermost
 from ..report.wording import counted
 
 
@@ -106,7 +106,7 @@ def in_marked(report: Iterable[Tuple[str, str, List[dict]]], gold: Sequence[Docu
     for policy_id, text, items in report:
         paragraphs = marked.get(policy_id, set())
         kept[policy_id] = [item["text"] for item in items
-                           if any(_squeezed(_line(text, start)) in paragraphs for start, _ in item["at"])]
+                           if any(_squeezed(line_at(text, start)) in paragraphs for start, _ in item["at"])]
     return kept
 
 
@@ -123,12 +123,7 @@ def against(entries: Iterable[dict], texts: Dict[str, str], gold: Sequence[Docum
 
 
 def _marked_paragraphs(policy: Document) -> Set[str]:
-    return {_squeezed(_line(policy.text, span.start)) for span in policy.spans}
-
-
-def _line(text: str, at: int) -> str:
-    end = text.find("\n", at)
-    return text[text.rfind("\n", 0, at) + 1:end if end != -1 else len(text)]
+    return {_squeezed(line_at(policy.text, span.start)) for span in policy.spans}
 
 
 def _squeezed(text: str) -> str:

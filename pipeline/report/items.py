@@ -98,9 +98,15 @@ def not_collected(text: str, item: Item, clause_start: int) -> bool:
     return bool(_NOT_COLLECTED.search(text, clause_start, item.start))
 
 
+def line_at(text: str, offset: int) -> str:
+    """The line of `text` that holds `offset`, without its line break."""
+    end = text.find("\n", offset)
+    return text[text.rfind("\n", 0, offset) + 1:end if end != -1 else len(text)]
+
+
 def in_numbered_heading(text: str, offset: int) -> bool:
     """Whether the line at `offset` is a numbered heading (一、…, （三）…, 2.1 …) and no more."""
-    line = text[text.rfind("\n", 0, offset) + 1:(text.find("\n", offset) + 1 or len(text) + 1) - 1].strip()
+    line = line_at(text, offset).strip()
     return (len(line) <= HEADING_LONGEST and not _NOT_IN_HEADING.search(line)
             and _NUMBERED.match(line) is not None)
 
@@ -278,10 +284,10 @@ def _piece(text: str, a: int, b: int, categories: Categories, span: int,
         item = _item(text, a, b, head, span)
         return [item] if item else []
     close_at = _closing(text, open_at, b)
-    head_item = _item(text, a, open_at, head, span)
     glossed = _glossed(text, a, open_at, close_at, b, head, span, categories)
     if glossed is not None:
         return [glossed]
+    head_item = _item(text, a, open_at, head, span)
     inner_end = close_at if close_at is not None else b
     inner_start = _skip_markers(text, open_at + 1, inner_end)
     marked = inner_start > _trim(text, open_at + 1, inner_end)[0]
@@ -310,7 +316,7 @@ def _glossed(text: str, a: int, open_at: int, close_at: Optional[int], b: int, h
     front = text[slice(*_trim(text, a, open_at))]
     if (not tail or not front or not gloss or tail.startswith(TAILS) or gloss.startswith(NOT_ITEMS)
             or _skip_markers(text, gloss_start, gloss_end) > gloss_start
-            or any(ch in SEPARATORS or text.startswith(CONJUNCTIONS, i) for i, ch in enumerate(gloss, gloss_start))):
+            or len(_segments(text, gloss_start, gloss_end)) > 1):
         return None
     named = gloss + tail if categories.canonical_of(gloss + tail) is not None else front + tail
     return Item(a, tail_end, named, head, span)
