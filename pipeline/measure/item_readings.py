@@ -12,7 +12,9 @@ apart; a sensitivity changed since is right where the one read was wrong, as the
 a wrong category is `disputed` where the readers judged the same canonical item's same
 category right in another policy (they split on user content: album, comments, photos);
 an item missed then is found now where an item of the policy has its canonical id or
-contains its words (the names of a missed line split at `/`: 相机/摄像头 is found by either).
+contains its words (the names of a missed line split at `/`: 相机/摄像头 is found by either);
+a clear item listed as data then, whose kind and text are no longer listed (a rule or the item
+filter dropped it, or the tagger no longer marks it), is missed.
 Recall of the clear items: per policy, the kinds of CLEAR the list names (by canonical id, on
 items not read as `not_data`), and the missed items found now, against those plus the
 missed items still missing.
@@ -77,6 +79,11 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
         else:
             read[reading["policy"], reading["item_text"]] = reading
     policies = {policy for policy, _ in read} | set(missed)
+    listed_then: Dict[str, Dict[str, Set[str]]] = {}  # per policy, the kinds of CLEAR listed as data when read
+    for (policy, text), reading in read.items():
+        canonical = categories.canonical_of(text)
+        if reading["item"] != "not_data" and canonical is not None and canonical.id in CLEAR:
+            listed_then.setdefault(policy, {}).setdefault(canonical.id, set()).add(text)
     # readings that judge no category and list no missed item were made for the items only
     scores = ItemReadingScores(searched=bool(missed) or any(r.get("category_ok") is not None for r in read.values()))
     judged: Dict[Tuple[str, str], Set[bool]] = {}  # (canonical id, category) -> the judgements of it
@@ -111,6 +118,10 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
             _judge(scores.sensitive, item["sensitive"], reading["sensitive"], reading["sensitive_ok"],
                    flipped)
         scores.found += len(kinds)
+        listed = {item["text"] for item in items if read.get((entry["id"], item["text"]), {}).get("item") != "not_data"}
+        scores.missed += [f"{entry['id']}: {kind} (listed when read)"
+                          for kind, texts in sorted(listed_then.get(entry["id"], {}).items())
+                          if kind not in kinds and not texts & listed]
         for line in missed.get(entry["id"], []):
             # 相机/摄像头: the readers' names of one item, either of which the list may use
             names = line["missed"].split("/")

@@ -1048,6 +1048,21 @@ def test_item_readings_score_what_was_read_and_count_what_changed():
     assert (scores.found, scores.missed) == (3, ["p: 通讯录", "p: 指纹/声纹"])
 
 
+def test_a_clear_item_listed_as_data_when_read_and_no_longer_listed_is_missed():
+    def reading(text: str, judged: str) -> dict:
+        return {"policy": "p", "item_text": text, "category": "个人常用设备信息", "sensitive": False, "item": judged,
+                "category_ok": True, "sensitive_ok": True}
+
+    readings = [reading("IMEI", "right"), reading("MAC地址", "cut"), reading("IDFA", "not_data"),
+                reading("通讯录", "right")]
+    entry = {"id": "p", "data_items": [  # IMEI dropped since; 通讯录 still listed under another canonical id
+        {"text": "MAC地址", "category": "个人常用设备信息", "sensitive": False, "canonical": "mac_address"},
+        {"text": "通讯录", "category": "联系人信息", "sensitive": True, "canonical": None}]}
+    scores = against_item_readings([entry], readings, load())
+    # IDFA was not data when read: its going is no loss
+    assert (scores.found, scores.missed) == (1, ["p: imei (listed when read)"])
+
+
 def test_item_readings_count_the_wrong_categories_the_readers_disagree_on():
     from pipeline.measure.item_readings import against_item_readings
 
