@@ -6,12 +6,12 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import (agreement, annotate, assets, benchmark, convert, corpus, diff, evaluate, lint, recall, report,
-               select, serve, step, threshold)
+from . import (agreement, annotate, assets, benchmark, convert, corpus, diff, evaluate, item_filter, lint, recall,
+               report, select, serve, step, threshold)
 
 # In the order of the flow: markup, data, corpus, model, measuring, the annotators' loop, reports.
 COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark, diff,
-            select, report, serve, step)
+            select, item_filter, report, serve, step)
 
 
 def build_parser() -> argparse.ArgumentParser:

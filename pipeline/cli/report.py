@@ -42,6 +42,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--no-lists", action="store_true",
                         help="a tagger's DATA span (annotate's output) that is one item of a list does not "
                              "take in the rest of the list (for measuring; gold is never grown)")
+    report.add_argument("--no-item-filter", action="store_true",
+                        help="keep the items of a model's spans that the item filter drops (for measuring; "
+                             "pipeline/data/item_filter.json, docs/report.md)")
     report.add_argument("--min-score", type=fraction(), metavar="X",
                         help="leave out spans that annotate scored below X (inputs with scores only)")
     report.add_argument("--lexicon", nargs="+", metavar="GOLD",
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--marked-only scores against gold: give --against GOLD")
     options = ReportOptions(
         labels=args.labels, split=not args.no_split, parentheses=not args.no_parentheses,
-        lists=not args.no_lists, min_score=args.min_score, lexicon=args.lexicon or (),
+        lists=not args.no_lists, item_filter=not args.no_item_filter, min_score=args.min_score, lexicon=args.lexicon or (),
         lexicon_min_policies=args.lexicon_min_policies, lexicon_min_marked=args.lexicon_min_marked,
         title=args.title)
     out = Path(args.out)

@@ -10,6 +10,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set
 from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
+from .item_filter import ItemFilter, features, filtered
 from .items import (CONTACT_ITEMS, Item, Options, as_channel, defines_personal_information, glued_verbs,
                     in_numbered_heading, items_of, not_collected, not_data, outermost)
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
@@ -33,7 +34,10 @@ class Found:
 
 
 def report_policy(policy: Document, categories: Categories, verbs: Verbs,
-                  options: Options = Options(), checklist: Optional[Checklist] = None) -> Found:
+                  options: Options = Options(), checklist: Optional[Checklist] = None,
+                  item_filter: Optional[ItemFilter] = None) -> Found:
+    """The policy's report entry; `item_filter` reads the items of a model's spans (annotate's
+    report spans, or a tagger's scored spans), never an annotator's."""
     text = policy.text
     items = glued_verbs(items_of(text, policy.spans, categories, options), categories)
     practices = Practices(text, policy.spans, verbs)
@@ -107,6 +111,10 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
                     and not beyond_contact.intersection(sentences[key]))
 
     kept = [key for key, row in rows.items() if users_data(key, row)]
+    if item_filter is not None and (policy.report is not None or policy.scores is not None):
+        starts = practices.segments.sentences
+        kept = [key for key in kept
+                if not filtered(rows[key]) or item_filter.keeps(features(text, rows[key], starts))]
     kept_keys = set(kept)
     items = [item for item, key in zip(items, keys) if key in kept_keys]
     data_items = [rows[key] for key in kept]
@@ -135,8 +143,8 @@ def build(policies: Sequence[Document], categories: Optional[Categories] = None,
     all in memory, for a few policies (serve); `privspan report` runs report/job.py."""
     categories = categories or load()
     verbs = verbs or load_verbs()
-    checklist = Checklist.load()
-    found = [report_policy(p, categories, verbs, options, checklist) for p in policies]
+    checklist, item_filter = Checklist.load(), ItemFilter.load()
+    found = [report_policy(p, categories, verbs, options, checklist, item_filter) for p in policies]
     tally = Tally.of(found, categories, verbs)
     entries = [f.entry for f in found]
     report = {"policies": entries,

@@ -15,6 +15,7 @@ partition, since paragraphs are grouped back into policies across it.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -34,6 +35,7 @@ from .build import (Found, Tally, checklist_csv_rows, items_csv_rows, policies_c
                     report_policy, summary, CHECKLIST_CSV_HEADER, CSV_ENCODING, ITEMS_CSV_HEADER)
 from .categories import Categories, load
 from .checklist import Checklist
+from .item_filter import PATH as ITEM_FILTER, ItemFilter
 from .options import ReportOptions
 from .page import (PAGE_LIMIT, POLICY_FOLDER, TAIL, chart_svgs, head, policy_index, policy_section,
                    shard_list, standout_tables, top)
@@ -54,7 +56,8 @@ INDEX_ROWS = 2_000
 GRID_ROWS = 500
 STANDOUT_ROWS = 10
 REPORT_CHECKS: Tuple[Check, ...] = (("options", "the report's options", lambda v: json.dumps(v, ensure_ascii=False)),
-                                    ("partition_size", "--partition-size", str))
+                                    ("partition_size", "--partition-size", str),
+                                    ("tables", "the tables of another privspan (pipeline/data)", str))
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,8 @@ def report_partition(partition: Partition, spec: ReportSpec) -> ShardResult:
 
     verbs, checklist = load_verbs(), Checklist.load()
     item_options = Options(split=options.split, parentheses=options.parentheses)
-    found = [report_policy(p, categories, verbs, item_options, checklist) for p in policies]
+    item_filter = ItemFilter.load() if options.item_filter else None
+    found = [report_policy(p, categories, verbs, item_options, checklist, item_filter) for p in policies]
     result.documents = len(found)
     result.characters = sum(len(f.policy.text) for f in found)
     _write_partition(Path(spec.out_dir), partition.shard, found, Tally.of(found, categories, verbs), categories,
@@ -225,9 +229,10 @@ def make_job(inputs: Sequence[str], out: Path, options: ReportOptions, lexicon: 
     it holds a report of other inputs or options (a report is made from its inputs alone)."""
     spec = ReportSpec(str(out), options, lexicon)
     planned = plan_report(inputs, partition_size)
-    # as the manifest reads back (lists, not tuples); the title is the pages' alone
+    # as the manifest reads back (lists, not tuples); the title is the pages' alone; the tables'
+    # fingerprint, since a partition made with other tables (or item filter) is another report
     settings = json.loads(json.dumps({"options": {k: v for k, v in asdict(options).items() if k != "title"},
-                                      "partition_size": partition_size}))
+                                      "partition_size": partition_size, "tables": tables_fingerprint()}))
     make = lambda: Job(inputs, out, spec=spec, planned=planned, settings=settings, checks=REPORT_CHECKS, say=say)
     try:
         return make()
@@ -238,6 +243,15 @@ def make_job(inputs: Sequence[str], out: Path, options: ReportOptions, lexicon: 
         shutil.rmtree(out / name, ignore_errors=True)
     (out / MANIFEST).unlink()
     return make()
+
+
+def tables_fingerprint() -> str:
+    """A digest of the data files the report reads (pipeline/data: tables, word lists, the filter)."""
+    digest = hashlib.sha256()
+    for path in sorted(ITEM_FILTER.parent.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _report_job(manifest: Path) -> bool:

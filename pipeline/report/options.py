@@ -17,6 +17,7 @@ class ReportOptions:
     split: bool = True
     parentheses: bool = True
     lists: bool = True
+    item_filter: bool = True
     min_score: Optional[float] = None
     lexicon: Sequence[str] = ()
     lexicon_min_policies: int = 2

@@ -33,8 +33,9 @@ def report_scheme(labels: str = "project") -> LabelScheme:
 
 def for_report(policy: Document) -> Document:
     """The policy with the spans the report reads: the pipeline's report spans where it has
-    them (already thresholded and grown, so no score or list step applies again)."""
-    return policy if policy.report is None else replace(policy, spans=policy.report, scores=None, report=None)
+    them (already thresholded and grown, so no score or list step applies again; `report`
+    stays, to say the spans are a model's)."""
+    return policy if policy.report is None else replace(policy, spans=policy.report, scores=None)
 
 
 def policies_of(documents: Iterable[Document]) -> List[Document]:

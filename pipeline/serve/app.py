@@ -28,6 +28,7 @@ from ..problems import InputError
 from ..records import Document
 from ..report.build import report_policy
 from ..report.categories import load
+from ..report.item_filter import ItemFilter
 from ..report.practices import load_verbs
 from ..report.sources import for_report
 from . import MAX_BYTES, MAX_IN_FLIGHT, labelstudio, page
@@ -56,13 +57,13 @@ def create_app(nlp: Language, *, max_bytes: int = MAX_BYTES, max_in_flight: int 
     app = FastAPI(title="privspan", summary="Who collects which personal data, how and why, "
                   "in Chinese privacy policies", version=model_version)
     gate = ModelGate(max_in_flight)
-    categories, verbs = load(), load_verbs()
+    categories, verbs, item_filter = load(), load_verbs(), ItemFilter.load()
 
     def annotated(policies: List[Document]) -> List[Document]:
         return list(annotate(nlp, policies))
 
     def reported(policies: List[Document]) -> List[dict]:
-        return [report_policy(for_report(doc), categories, verbs).entry for doc in annotated(policies)]
+        return [report_policy(for_report(doc), categories, verbs, item_filter=item_filter).entry for doc in annotated(policies)]
 
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused) -> JSONResponse:
@@ -103,7 +104,7 @@ def create_app(nlp: Language, *, max_bytes: int = MAX_BYTES, max_in_flight: int 
         category, and its JSON to download."""
         policy = await _posted(request)
         (doc,) = await gate.run(annotated, [policy])
-        entry = report_policy(for_report(doc), categories, verbs).entry
+        entry = report_policy(for_report(doc), categories, verbs, item_filter=item_filter).entry
         return HTMLResponse(page.result(doc, entry, categories.names))
 
     labelstudio.add_routes(app, gate, annotated, model_version)
