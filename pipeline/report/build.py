@@ -111,17 +111,20 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
                     and not beyond_contact.intersection(sentences[key]))
 
     kept = [key for key, row in rows.items() if users_data(key, row)]
+    set_aside: List[dict] = []  # what the item filter dropped, shown so that a reader can check it
     if item_filter is not None and (policy.report is not None or policy.scores is not None):
         starts = practices.segments.sentences
-        kept = [key for key in kept
-                if not filtered(rows[key]) or item_filter.keeps(features(text, rows[key], starts))]
+        scores = {key: item_filter.score(features(text, rows[key], starts)) for key in kept if filtered(rows[key])}
+        set_aside = [{"text": rows[key]["text"], "score": round(scores[key], 3), "at": rows[key]["at"]}
+                     for key in kept if scores.get(key, 1.0) < item_filter.threshold]
+        kept = [key for key in kept if scores.get(key, 1.0) >= item_filter.threshold]
     kept_keys = set(kept)
     items = [item for item, key in zip(items, keys) if key in kept_keys]
     data_items = [rows[key] for key in kept]
     counts = Counter(row["category"] for row in data_items)
     checklist = checklist or Checklist.load()
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
-             "categories": {name: counts[name] for name in categories.names if counts[name]},
+             "categories": {name: counts[name] for name in categories.names if counts[name]}, "set_aside": set_aside,
              **checklist(policy)}
     return Found(policy, entry, items, practices, [sentences[key] for key in kept])
 

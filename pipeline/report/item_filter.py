@@ -88,9 +88,6 @@ class ItemFilter:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in found.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def keeps(self, found: Features) -> bool:
-        return self.score(found) >= self.threshold
-
     @classmethod
     def load(cls, path: Path = PATH) -> Optional["ItemFilter"]:
         """The filter saved at `path`; None where there is none (the report then keeps its rules' items)."""

@@ -279,6 +279,12 @@ def policy_section(n: int, f: Found, categories: Categories, checklist: Dict[str
                        f"<td>{kinds}</td><td>{_list(item['purposes'])}</td><td>{_list(item['receivers'])}</td>"
                        f"<td>{links}</td></tr>")
         out.append("</table>\n")
+    if entry["set_aside"]:
+        starts = f.practices.segments.sentences
+        aside = ", ".join(f'<a href="#p{n}-s{bisect_right(starts, e["at"][0][0]) - 1}">{html.escape(e["text"])}</a> '
+                          f'({e["score"]:.2f})' for e in entry["set_aside"])
+        out.append(f'<details><summary>set aside by the item filter, as no user\'s data '
+                   f'({len(entry["set_aside"])})</summary>\n<p class="aside">{aside}</p>\n</details>\n')
     out.append(_policy_checklist(n, f, checklist))
     out.append(f"<details open><summary>policy text ({entry['chars']} characters)</summary>\n"
                f'<div class="text">{_sentences(n, f)}</div>\n</details>\n</section>\n')

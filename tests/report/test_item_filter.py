@@ -4,6 +4,7 @@ when the filter changes."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pipeline.cli import main
@@ -34,7 +35,7 @@ def test_a_fit_filter_separates_what_it_was_taught_and_survives_saving(tmp_path)
     data = [({"S:收集": 1.0, "I:号码": 1.0}, True), ({"S:修改": 1.0, "I:密码": 1.0}, False)] * 20
     model = fit(data)
     model.threshold = 0.5
-    assert model.keeps(data[0][0]) and not model.keeps(data[1][0])
+    assert model.score(data[0][0]) > 0.5 > model.score(data[1][0])
     model.save(tmp_path / "filter.json", {"trained_on": "a test"})
     again = ItemFilter.load(tmp_path / "filter.json")
     assert again.threshold == 0.5 and abs(again.score(data[0][0]) - model.score(data[0][0])) < 1e-3
@@ -49,6 +50,11 @@ def test_the_filter_drops_a_models_items_and_never_an_annotators():
     model_made = Document("p", parsed.text, parsed.spans, report=parsed.spans)
     assert listed(gold, drop) == listed(model_made) == ["手机号码", "飞行里程"]
     assert listed(model_made, drop) == ["手机号码"]
+    # what it dropped is shown, with its score and where it stands; nothing is set aside from gold
+    aside = report_policy(model_made, load(), load_verbs(), item_filter=drop).entry["set_aside"]
+    assert [(e["text"], e["at"]) for e in aside] == [("飞行里程", [[parsed.text.index("飞行里程"), len(parsed.text) - 1]])]
+    assert 0 < aside[0]["score"] < 0.5
+    assert report_policy(gold, load(), load_verbs(), item_filter=drop).entry["set_aside"] == []
     # a canonical item stays whatever its sentence: a term of the table (IP地址, GPS位置)
     advised = parse("请[定期修改]<手机号码>。")
     assert listed(Document("p", advised.text, advised.spans, report=advised.spans), drop) == ["手机号码"]
@@ -105,3 +111,18 @@ def test_a_report_made_with_other_tables_is_begun_again_not_resumed(tmp_path, ca
     monkeypatch.setattr(job, "tables_fingerprint", lambda: "another")
     assert main(["report", str(annotated), "--out", str(out)]) == 0
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["tables"] == "another" != first
+
+
+def test_the_page_shows_what_the_filter_set_aside_linked_to_its_sentence(tmp_path, monkeypatch):
+    annotated, _ = readings_and_annotations(tmp_path)
+    drop = ItemFilter({"S:修改": -5.0}, 1.0, 0.5)
+    monkeypatch.setattr(ItemFilter, "load", classmethod(lambda cls, path=PATH: drop))
+    out = tmp_path / "report"
+    assert main(["report", str(annotated), "--out", str(out)]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"set aside by the item filter, as no user's data \(1\)</summary>\s*"
+                     r'<p class="aside"><a href="#p0-s1">飞行里程</a> \(0\.\d\d\)</p>', page)
+    entry = json.loads((out / "policies.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert [e["text"] for e in entry["set_aside"]] == ["飞行里程"]
+    assert main(["report", str(annotated), "--out", str(tmp_path / "whole"), "--no-item-filter"]) == 0
+    assert "set aside" not in (tmp_path / "whole" / "index.html").read_text(encoding="utf-8")
