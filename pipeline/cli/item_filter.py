@@ -24,7 +24,8 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--gold", nargs="+", metavar="GOLD", default=(),
                          help="gold of other annotated policies (CA4P-483's), whose items are judged by it "
                               "in the paragraphs it marks")
-    command.add_argument("--set", default="dev", help="the readings' set to train on (the others stay held out)")
+    command.add_argument("--set", nargs="+", default=["dev"], metavar="SET",
+                         help="the readings' sets to train on (the others stay held out)")
     command.add_argument("--keep", type=fraction(), default=0.99, metavar="X",
                          help="the share of the right items the cross-validated filter must keep")
     command.add_argument("--out", default=str(PATH), help="the filter's file (the report's default)")
@@ -44,9 +45,11 @@ def run(args: argparse.Namespace) -> int:
     readings = _readings(args.readings)
     if readings is None:
         return 1
-    chosen = by_set(readings).get(args.set)
-    if not chosen:
-        raise InputError(f"{args.readings}: error: no readings of the set {args.set!r}")
+    sets = by_set(readings)
+    for name in args.set:
+        if name not in sets:
+            raise InputError(f"{args.readings}: error: no readings of the set {name!r}")
+    chosen = [reading for name in args.set for reading in sets[name]]
     failures: list = []
     gold = read_policies(args.gold, failures.append) if args.gold else []
     policies = read_policies(args.inputs, failures.append)
@@ -58,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     read = {r["policy"] for r in chosen}
     trained = train(by_policy, {p: "readings" if p in read else "gold" for p in by_policy}, args.keep)
     counts = {kind: sum(1 for p in by_policy if (p in read) == (kind == "readings")) for kind in ("readings", "gold")}
-    trained.model.save(Path(args.out), {"trained_on": f"{args.readings} ({args.set}): {counts['readings']} policies; "
-                                                      f"{' '.join(args.gold) or 'no gold'}: {counts['gold']} policies",
-                                        "keep": args.keep})
+    sources = (f"{args.readings} ({', '.join(args.set)}): {counts['readings']} policies; "
+               f"{' '.join(args.gold) or 'no gold'}: {counts['gold']} policies")
+    trained.model.save(Path(args.out), {"trained_on": sources, "keep": args.keep})
     print(f"item filter: threshold {trained.model.threshold:.2f}, the highest at which it keeps {args.keep:.0%} of "
           f"the right items, cross-validated by policy ({len(by_policy)} policies); saved in {args.out}")
     for kind in ("readings", "gold"):
