@@ -1,13 +1,15 @@
 """The item filter: a logistic regression that keeps a data item only where its text and its
-sentences read as the user's data, trained on the items read by hand (corpus/item_readings.jsonl).
+sentences read as the user's data, trained on the items read by hand (corpus/item_readings.jsonl)
+and on CA4P-483's dev gold.
 
 The rules of report/build.py drop what a word list can name (headings, channels, what the app
-does not collect); what is left wrong depends on the sentence (`Android ID` in a list of what
-an SDK's provider holds, 密码 in advice to change it often). The filter reads an item's
+does not collect); what is left wrong depends on the sentence (a company's name in a list of
+SDK providers, 更新时间 under a policy's title, 号码 of 号码认证服务). The filter reads an item's
 characters, its category, canonical id and actions, and the words of up to five of its
 sentences and of the four words either side of it there. It is trained by `privspan
 item-filter` and saved as a data file, pipeline/data/item_filter.json; the report applies it
-to the items of the pipeline's spans only: an annotator's own DATA spans are data.
+to the items with no canonical id of the pipeline's spans only (an annotator's own DATA spans
+are data), and lists what it drops as set aside.
 """
 from __future__ import annotations
 
