@@ -98,6 +98,10 @@ def test_item_filter_says_in_one_line_what_it_lacks(tmp_path, capsys):
                  "--out", str(tmp_path / "f.json")]) == 1
     err = capsys.readouterr().err.strip()
     assert err == f"{judged}: error: no readings of the set 'test'"
+    # several sets: each must be there
+    assert main(["item-filter", str(annotated), "--readings", str(judged), "--set", "dev", "other",
+                 "--out", str(tmp_path / "f.json")]) == 1
+    assert capsys.readouterr().err.strip() == f"{judged}: error: no readings of the set 'other'"
     assert not (tmp_path / "f.json").exists()
 
 
