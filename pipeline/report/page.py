@@ -10,7 +10,6 @@ import io
 import warnings
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from bisect import bisect_right
 
 from .build import Found
 from .categories import Categories
@@ -280,8 +279,8 @@ def policy_section(n: int, f: Found, categories: Categories, checklist: Dict[str
                        f"<td>{links}</td></tr>")
         out.append("</table>\n")
     if entry["set_aside"]:
-        starts = f.practices.segments.sentences
-        aside = ", ".join(f'<a href="#p{n}-s{bisect_right(starts, e["at"][0][0]) - 1}">{html.escape(e["text"])}</a> '
+        sentence = f.practices.segments.sentence
+        aside = ", ".join(f'<a href="#p{n}-s{sentence(e["at"][0][0])}">{html.escape(e["text"])}</a> '
                           f'({e["score"]:.2f})' for e in entry["set_aside"])
         out.append(f'<details><summary>set aside by the item filter, as no user\'s data '
                    f'({len(entry["set_aside"])})</summary>\n<p class="aside">{aside}</p>\n</details>\n')
@@ -293,7 +292,7 @@ def policy_section(n: int, f: Found, categories: Categories, checklist: Dict[str
 
 def _policy_checklist(n: int, f: Found, items: Dict[str, Rule]) -> str:
     """The policy's checklist, each item's evidence linked to its sentences in the text below."""
-    starts = f.practices.segments.sentences
+    sentence = f.practices.segments.sentence
     basis = ("the sentence topics" if f.entry["checklist_from"] == "topics"
              else "the words of every sentence")
     rows = []
@@ -301,7 +300,7 @@ def _policy_checklist(n: int, f: Found, items: Dict[str, Rule]) -> str:
         rule = items[e["item"]]
         seen: List[int] = []
         for start, _ in e["evidence"]:
-            j = bisect_right(starts, start) - 1
+            j = sentence(start)
             if j not in seen:
                 seen.append(j)
         links = " ".join(f'<a href="#p{n}-s{j}">{j + 1}</a>' for j in seen)
