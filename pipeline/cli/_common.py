@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, Tuple
 
 from ..files import collect_files, read_text
 from ..problems import InputError
@@ -104,3 +104,16 @@ def dask_problem(address: str) -> str:
     except ValueError as err:
         return str(err)
     return ""
+
+
+def read_readings(path: str) -> Optional[List[dict]]:
+    """Readings by hand (corpus/item_readings.jsonl, checklist_readings.jsonl), a record a line;
+    None, with a one-line error, if they cannot be read."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as err:
+        print(f"{path}: error: cannot read the readings ({err})", file=sys.stderr)
+        return None

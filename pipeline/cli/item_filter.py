@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from ..problems import InputError
-from ._common import HelpFormatter, fraction
+from ._common import HelpFormatter, fraction, read_readings
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -35,14 +35,15 @@ def add_to(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    from collections import Counter
+
+    from ..measure.item_filter import examples, train
     from ..measure.item_readings import by_set
     from ..report.categories import load
-    from ..measure.item_filter import examples, train
     from ..report.practices import load_verbs
     from ..report.sources import read_policies
-    from .report import _readings
 
-    readings = _readings(args.readings)
+    readings = read_readings(args.readings)
     if readings is None:
         return 1
     sets = by_set(readings)
@@ -59,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
     if not by_policy:
         raise InputError(f"{args.readings}: error: no item read is listed by the report of the inputs")
     read = {r["policy"] for r in chosen}
-    trained = train(by_policy, {p: "readings" if p in read else "gold" for p in by_policy}, args.keep)
-    counts = {kind: sum(1 for p in by_policy if (p in read) == (kind == "readings")) for kind in ("readings", "gold")}
+    kinds = {p: "readings" if p in read else "gold" for p in by_policy}
+    trained = train(by_policy, kinds, args.keep)
+    counts = Counter(kinds.values())
     sources = (f"{args.readings} ({', '.join(args.set)}): {counts['readings']} policies; "
                f"{' '.join(args.gold) or 'no gold'}: {counts['gold']} policies")
     trained.model.save(Path(args.out), {"trained_on": sources, "keep": args.keep})

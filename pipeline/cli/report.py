@@ -7,12 +7,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterator, List
 
 from ..problems import InputError, UsageError
 from ..report.make import OUTPUTS, PARTITION_SIZE
 from ..schema import SCHEMES
-from ._common import HelpFormatter, at_least, dask_problem, fraction
+from ._common import HelpFormatter, at_least, dask_problem, fraction, read_readings
 
 
 def add_to(commands: argparse._SubParsersAction) -> None:
@@ -79,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--marked-only scores against gold: give --against GOLD")
     options = ReportOptions(
         labels=args.labels, split=not args.no_split, parentheses=not args.no_parentheses,
-        lists=not args.no_lists, item_filter=not args.no_item_filter, min_score=args.min_score, lexicon=args.lexicon or (),
-        lexicon_min_policies=args.lexicon_min_policies, lexicon_min_marked=args.lexicon_min_marked,
-        title=args.title)
+        lists=not args.no_lists, item_filter=not args.no_item_filter, min_score=args.min_score,
+        lexicon=args.lexicon or (), lexicon_min_policies=args.lexicon_min_policies,
+        lexicon_min_marked=args.lexicon_min_marked, title=args.title)
     out = Path(args.out)
     if args.dask and (problem := dask_problem(args.dask)):
         raise UsageError(problem)
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if args.readings:
         from ..measure.checklist import against_readings, format_readings
 
-        readings = _readings(args.readings)
+        readings = read_readings(args.readings)
         if readings is None:
             return 1
         print(format_readings(against_readings(_entries(out), readings)))
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         from ..measure.item_readings import against_item_readings, by_set, format_item_readings
         from ..report.categories import load
 
-        readings = _readings(args.item_readings)
+        readings = read_readings(args.item_readings)
         if readings is None:
             return 1
         sets, entries = by_set(readings), list(_entries(out))
@@ -135,18 +135,6 @@ def run(args: argparse.Namespace) -> int:
         print(against(list(_entries(out)), texts, gold, load(), args.marked_only).line())
     print(f"wrote {', '.join(str(out / name) for name in OUTPUTS)} in {time.perf_counter() - began:.1f} s")
     return 1 if failed else 0
-
-
-def _readings(path: str) -> Optional[List[dict]]:
-    """The readings by hand, a record a line; None, with a one-line error, if they cannot be read."""
-    import json
-
-    try:
-        with open(path, encoding="utf-8") as lines:
-            return [json.loads(line) for line in lines if line.strip()]
-    except (OSError, ValueError) as err:
-        print(f"{path}: error: cannot read the readings ({err})", file=sys.stderr)
-        return None
 
 
 def _entries(out: Path) -> Iterator[dict]:
