@@ -13,7 +13,7 @@ from ..report.categories import GENERIC, Categories
 from ..report.checklist import Checklist
 from ..report.item_filter import Features, ItemFilter, features, filtered, fit
 from ..report.practices import Verbs
-from .items import gold_items, in_marked
+from .items import gold_items, in_marked, judged
 
 # what the filter reads, the judgement (right, cut or not_data), and whether the report lets the
 # filter drop the item (filtered): every non-generic item teaches it, as canonical ones hold context
@@ -49,12 +49,7 @@ def examples(policies: Iterable[Document], readings: Sequence[dict], gold: Seque
 def _against_gold(text: str, rows: List[dict], gold: Document, categories: Categories) -> List[Tuple[dict, str]]:
     items, spans = gold_items(gold, categories)
     marked = set(in_marked([(gold.id, text, rows)], [gold])[gold.id])
-    judged = []
-    for row in rows:
-        if row["text"] in marked:
-            core = categories.core(row["text"])
-            judged.append((row, "right" if core in items else "cut" if any(core in s for s in spans) else "not_data"))
-    return judged
+    return [(row, judged(categories.core(row["text"]), items, spans)) for row in rows if row["text"] in marked]
 
 
 @dataclass

@@ -63,6 +63,13 @@ def gold_items(policy: Document, categories: Categories) -> tuple[set, List[str]
     return items, spans
 
 
+def judged(core: str, items: Set[str], spans: Sequence[str]) -> str:
+    """A report item (its core text) by a gold policy's items and DATA spans (`gold_items`):
+    `right` where it is a gold item, `cut` where it lies inside a gold span's text, else
+    `not_data`; precision counts both of the first two."""
+    return "right" if core in items else "cut" if any(core in s for s in spans) else "not_data"
+
+
 def score(report: Dict[str, List[str]], gold: Sequence[Document], categories: Categories) -> ItemScores:
     """`report`: policy id -> the texts of its data items (report.json's `data_items`)."""
     scores = ItemScores(unmatched=len(set(report) - {p.id for p in gold}))
@@ -74,7 +81,7 @@ def score(report: Dict[str, List[str]], gold: Sequence[Document], categories: Ca
         if policy.id not in report:
             scores.missing += 1
         found = {categories.core(t) for t in report.get(policy.id, [])}
-        right = {r for r in found if r in items or any(r in s for s in spans)}
+        right = {r for r in found if judged(r, items, spans) != "not_data"}
         scores.policies += 1
         scores.gold_items += len(items)
         scores.report_items += len(found)
