@@ -93,21 +93,21 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
             continue
         items = [item for item in entry["data_items"] if item["category"] != GENERIC]
         kinds: Set[str] = set()
+        listed: Set[str] = set()  # the items listed now and not read as not data
         for item in items:
             scores.listed += 1
             reading = read.get((entry["id"], item["text"]))
             if reading is None:
                 scores.unread.append(f"{entry['id']}: {item['text']}")
-                if item.get("canonical") in CLEAR:
-                    kinds.add(item["canonical"])
-                continue
-            scores.read[reading["item"]] += 1
-            if reading["item"] == "not_data":
-                continue
+            else:
+                scores.read[reading["item"]] += 1
+                if reading["item"] == "not_data":
+                    continue
+            listed.add(item["text"])
             if item.get("canonical") in CLEAR:
                 kinds.add(item["canonical"])
-            if reading.get("category_ok") is None and reading.get("sensitive_ok") is None:
-                continue  # read for the item only (a test set's first reading)
+            if reading is None or (reading.get("category_ok") is None and reading.get("sensitive_ok") is None):
+                continue  # not read, or read for the item only (a test set's first reading)
             if _judge(scores.category, item["category"], reading["category"], reading["category_ok"]) is not None:
                 key = (item.get("canonical") or "", item["category"])
                 judged.setdefault(key, set()).add(bool(reading["category_ok"]))
@@ -118,7 +118,6 @@ def against_item_readings(entries: Iterable[dict], readings: Sequence[dict],
             _judge(scores.sensitive, item["sensitive"], reading["sensitive"], reading["sensitive_ok"],
                    flipped)
         scores.found += len(kinds)
-        listed = {item["text"] for item in items if read.get((entry["id"], item["text"]), {}).get("item") != "not_data"}
         scores.missed += [f"{entry['id']}: {kind} (listed when read)"
                           for kind, texts in sorted(listed_then.get(entry["id"], {}).items())
                           if kind not in kinds and not texts & listed]
