@@ -124,7 +124,8 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     counts = Counter(row["category"] for row in data_items)
     checklist = checklist or Checklist.load()
     entry = {"id": policy.id, "chars": len(text), "data_items": data_items,
-             "categories": {name: counts[name] for name in categories.names if counts[name]}, "set_aside": set_aside,
+             "categories": {name: counts[name] for name in categories.names if counts[name]},
+             "set_aside": set_aside,
              **checklist(policy)}
     return Found(policy, entry, items, practices, [sentences[key] for key in kept])
 

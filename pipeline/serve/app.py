@@ -63,7 +63,8 @@ def create_app(nlp: Language, *, max_bytes: int = MAX_BYTES, max_in_flight: int 
         return list(annotate(nlp, policies))
 
     def reported(policies: List[Document]) -> List[dict]:
-        return [report_policy(for_report(doc), categories, verbs, item_filter=item_filter).entry for doc in annotated(policies)]
+        return [report_policy(for_report(doc), categories, verbs, item_filter=item_filter).entry
+                for doc in annotated(policies)]
 
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused) -> JSONResponse:

@@ -969,32 +969,31 @@ def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_
     assert listed == ["手机号码", "基本信息", "电话号码", "身份证号码"]
 
 
-def test_a_verb_glued_in_front_of_a_canonical_item_is_taken_off_and_a_data_name_keeps_its_verb():
+def unglued(markup: str) -> List[Tuple[str, str]]:
+    """(text, the words it points at) of each item of the markup after glued_verbs."""
     from pipeline.report.items import glued_verbs
 
-    parsed = parse("<采集声音>、<获取手机识别码>、<收集信息>、<使用记录>、<共享昵称>")
+    parsed = parse(markup)
     found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
-    assert [(i.text, parsed.text[i.start:i.end]) for i in found] == [
+    return [(i.text, parsed.text[i.start:i.end]) for i in found]
+
+
+def test_a_verb_glued_in_front_of_a_canonical_item_is_taken_off_and_a_data_name_keeps_its_verb():
+    assert unglued("<采集声音>、<获取手机识别码>、<收集信息>、<使用记录>、<共享昵称>") == [
         ("声音", "声音"), ("手机识别码", "手机识别码"), ("收集信息", "收集信息"), ("使用记录", "使用记录"),
         ("昵称", "昵称")]
     # a right's verb (更改您的密码) and a preposition (通过GPS) come off as well
-    parsed = parse("<更改您的密码>、<通过GPS>、<删除记录>")
-    found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
-    assert [i.text for i in found] == ["您的密码", "GPS", "删除记录"]  # 您的 goes as the row is shown
+    found = unglued("<更改您的密码>、<通过GPS>、<删除记录>")
+    assert [text for text, _ in found] == ["您的密码", "GPS", "删除记录"]  # 您的 goes as the row is shown
 
 
 def test_words_glued_before_or_after_a_canonical_item_come_off_unless_the_item_is_no_data():
-    from pipeline.report.items import glued_verbs
-
-    parsed = parse("<会将您的手机号码>、<身份认证信息除外>、<网络信息可能会被>、<生日会>、<以便于我们处理您的订单>")
-    found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
-    assert [(i.text, parsed.text[i.start:i.end]) for i in found] == [
+    assert unglued("<会将您的手机号码>、<身份认证信息除外>、<网络信息可能会被>、<生日会>、<以便于我们处理您的订单>") == [
         ("手机号码", "手机号码"), ("身份认证信息", "身份认证信息"), ("网络信息", "网络信息"), ("生日会", "生日会"),
         ("以便于我们处理您的订单", "以便于我们处理您的订单")]
     # a clause's little words and a user's acts come off; 具体 and 使用 name data with what follows
-    parsed = parse("<由于生日>、<播放录音>、<Android如IMEI>、<具体位置信息>、<使用行为信息>")
-    found = glued_verbs(items_of(parsed.text, parsed.spans, load()), load())
-    assert [i.text for i in found] == ["生日", "录音", "IMEI", "具体位置信息", "使用行为信息"]
+    found = unglued("<由于生日>、<播放录音>、<Android如IMEI>、<具体位置信息>、<使用行为信息>")
+    assert [text for text, _ in found] == ["生日", "录音", "IMEI", "具体位置信息", "使用行为信息"]
 
 
 def test_an_item_named_only_in_numbered_headings_or_as_not_collected_is_no_item():
