@@ -7,10 +7,10 @@ import sys
 from typing import Optional, Sequence
 
 from . import (agreement, annotate, assets, benchmark, convert, corpus, diff, evaluate, item_filter, lint, recall,
-               report, select, serve, step, threshold)
+               report, select, serve, step, threshold, vectors)
 
 # In the order of the flow: markup, data, corpus, model, measuring, the annotators' loop, reports.
-COMMANDS = (lint, convert, assets, corpus, threshold, recall, agreement, evaluate, annotate, benchmark, diff,
+COMMANDS = (lint, convert, assets, corpus, vectors, threshold, recall, agreement, evaluate, annotate, benchmark, diff,
             select, item_filter, report, serve, step)
 
 

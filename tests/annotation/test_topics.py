@@ -29,10 +29,13 @@ def topics_model(tmp_path_factory) -> Path:
                  ("本政策自发布之日起生效。", [])]
     write_capp(root / "capp", [sentences * 3 for _ in range(6)])
     assert main(["corpus", str(root / "capp"), "--out", str(root / "corpus"), "--dev", "0.2"]) == 0
+    # where the workflow puts them, which the config reads: only train and dev are given
+    assert main(["vectors", str(root / "capp"), "--out", str(root / "training" / "vectors"), "--bucket", "1000",
+                 "--dim", "16"]) == 0
     result = subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "topics.cfg"),
                              "--output", str(root / "model"), "--paths.train", str(root / "corpus" / "train.spacy"),
                              "--paths.dev", str(root / "corpus" / "dev.spacy"), "--training.max_steps", "60",
-                             "--training.eval_frequency", "20"], capture_output=True, text=True, cwd=ROOT)
+                             "--training.eval_frequency", "20"], capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "model" / "model-last"
 
