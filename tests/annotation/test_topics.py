@@ -141,7 +141,7 @@ def test_the_workflow_without_capp130_ends_with_the_span_tagger_and_says_so_in_o
         "__pycache__", "*.egg-info", "build", "*.spacy", "project.lock"))
     shutil.copytree(tiny_model, project / "training" / "spancat" / "model-best")
     said = ""
-    for step in ("corpus-topics", "train-topics", "evaluate-topics", "assemble"):
+    for step in ("corpus-topics", "vectors", "train-topics", "evaluate-topics", "assemble"):
         result = _weasel(project, step, "--vars.capp130", str(tmp_path / "no-capp130"))
         assert result.returncode == 0, result.stdout + result.stderr
         said += result.stdout
@@ -149,8 +149,19 @@ def test_the_workflow_without_capp130_ends_with_the_span_tagger_and_says_so_in_o
         "not built: the clause topics, so the pipeline is the span tagger alone; CAPP-130 comes with network, "
         f"or from --vars.capp130 PATH ({tmp_path / 'no-capp130' / 'Annotation'} is not there)"]
     assert not (project / "training" / "topics").exists()
+    assert not (project / "training" / "vectors").exists()
     assert spacy.load(project / "training" / "pipeline").pipe_names == ["tok2vec", "spancat", "decoder",
                                                                         "report_spans"]
+
+    # CAPP-130 there but not CA4P-483, whose texts the vectors are trained on: one line, no vectors
+    (tmp_path / "capp130" / "Annotation").mkdir(parents=True)
+    result = _weasel(project, "vectors", "--vars.capp130", str(tmp_path / "capp130"),
+                     "--vars.ca4p", str(tmp_path / "no-ca4p"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line for line in result.stdout.splitlines() if "not built" in line] == [
+        "not built: the clause topics, whose vectors are trained on the texts of CA4P-483 "
+        f"({tmp_path / 'no-ca4p' / 'raw_data'} is not there)"]
+    assert not (project / "training" / "vectors").exists()
 
     # the corpus built and the topics trained: assemble's dep changed, and it sources both
     (project / "corpus" / "capp130" / "train.spacy").write_bytes(b"built")
