@@ -34,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
     if not documents:
         raise InputError(f"{' '.join(args.sources)}: error: no policy text to train vectors on")
     settings = VectorsSettings(dim=args.dim, epoch=args.epoch, bucket=args.bucket, min_count=args.min_count)
-    summary = train_vectors((d.text for d in documents), Path(args.out), settings)
+    try:
+        summary = train_vectors((d.text for d in documents), Path(args.out), settings)
+    except ValueError as err:  # texts that are only blanks
+        raise InputError(f"{' '.join(args.sources)}: error: {err}") from None
     print(f"{len(documents)} policies, {summary.lines} lines, {summary.tokens} tokens, {summary.words} words "
-          f"seen {args.min_count}+ times; {summary.rows} x {summary.dim} vectors saved in {args.out}")
+          f"seen {args.min_count}+ times; {args.bucket} x {args.dim} vectors saved in {args.out}")
     if failed:
         print("privspan vectors: some inputs were bad (above); the vectors hold the rest", file=sys.stderr)
     return 1 if failed else 0

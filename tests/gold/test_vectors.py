@@ -43,3 +43,9 @@ def test_a_missing_source_is_a_located_line_and_the_others_still_train(tmp_path:
     assert main(["vectors", str(missing), "--out", str(tmp_path / "w")]) == 1
     assert "no policy text to train vectors on" in capsys.readouterr().err
     assert not (tmp_path / "w").exists()
+    blank = tmp_path / "blank.txt"
+    blank.write_text("  \n\n", encoding="utf-8")
+    assert main(["vectors", str(blank), "--out", str(tmp_path / "w")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"{blank}: error: no text to train vectors on" and "Traceback" not in err
+    assert not (tmp_path / "w").exists()
