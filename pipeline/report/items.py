@@ -52,8 +52,11 @@ _NOT_IN_HEADING = re.compile(r"[。；;，,！？!?：:\t]")
 DEFINED_TERMS = frozenset(normalise(t) for t in _WORDS["not_data"]["defined_terms"])
 # a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…,
 # 本隐私政策中可能涉及到的个人信息包括但不限于…: a glossary's list of the law's categories)
-DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如)?[，,]?\s*(?:本(?:隐私)?政策中?(?:可能)?所?涉及(?:到)?的)?"
+DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如|其中)?[，,]?\s*(?:本(?:隐私)?政策中?(?:可能)?所?涉及(?:到)?的)?"
                         r"([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:\1\s*)?(?:是指|指的是|是|指|包括)")
+# a term defined at the end of its definition, its examples after it (…或歧视性待遇等的信息为个人
+# 敏感信息，主要包括：身份证件号码、…)
+DEFINED_AS = re.compile(r"的(?:个人)?信息(?:为|是|属于)(\w{2,8}?)[，,：:]?\s*(?:主要)?(?:包括|有)[：:]?")
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 MARKUP = re.compile(r"[<>]")
 
@@ -115,7 +118,9 @@ def defines_personal_information(sentence: str) -> bool:
     """Whether a sentence defines one of the terms the law defines (items.toml's
     `defined_terms`): its examples are the law's, no data the app handles."""
     found = DEFINITION.match(sentence.lstrip())
-    return found is not None and normalise(found.group(1)) in DEFINED_TERMS
+    if found is not None and normalise(found.group(1)) in DEFINED_TERMS:
+        return True
+    return any(normalise(m.group(1)) in DEFINED_TERMS for m in DEFINED_AS.finditer(sentence))
 
 
 def outermost(spans: Sequence[Span], label: str = "DATA") -> List[Span]:

@@ -75,14 +75,20 @@ def unmarked(text: str, spans: Sequence[Span], categories: Categories) -> List[S
             clause = start
             for stop in [i for i in range(start, end) if text[i] in CLAUSE_ENDS] + [end]:
                 # a list of SHORTEST_LIST items has that many less one 、 (most clauses have none)
-                if text.count("、", clause, stop) >= SHORTEST_LIST - 1 and 1 not in inside[clause:stop]:
-                    found += _canonical_runs(text, clause, stop, categories)
+                if text.count("、", clause, stop) >= SHORTEST_LIST - 1:
+                    found += [s for s in _canonical_runs(text, clause, stop, categories)
+                              if 1 not in inside[s.start:s.end]]
                 clause = stop + 1
         start = end + 1
     return found
 
 
 def _canonical_runs(text: str, start: int, end: int, categories: Categories) -> List[Span]:
+    """From the first to the last canonical item of each run of short items (any but generic
+    words) with at least `SHORTEST_LIST` canonical ones: `面部图片、面部特征、动态视频、指纹`,
+    where 动态视频 has no category. A run that had to be all canonical items missed such lists;
+    one that may begin or end with other items took in features and verbs (倍速、弹幕、评论、
+    分享、会员; 查询姓名): docs/report.md."""
     pieces, at, depth = [], start, 0
     for i in range(start, end + 1):
         char = text[i] if i < end else "、"
@@ -97,11 +103,17 @@ def _canonical_runs(text: str, start: int, end: int, categories: Categories) -> 
             a = max([a, max(text.rfind(c, a, b) for c in SPACE + "：:") + 1]  # (•基本信息 姓名, …包括姓名)
                     + [found + len(m) for m in MARKERS if len(m) > 1 and (found := text.rfind(m, a, b)) != -1])
         item = _item(text, a, b, None, -1)
-        if item is not None and categories.canonical_of(item.text) is not None:
-            runs[-1].append((item.start, item.end))
-        elif runs[-1]:
-            runs.append([])
-    return [Span(run[0][0], run[-1][1], "DATA") for run in runs if len(run) >= SHORTEST_LIST]
+        if item is None or len(item.text) > LONGEST_ITEM or categories.assign(item.text)[0] == GENERIC:
+            if runs[-1]:
+                runs.append([])
+            continue
+        runs[-1].append((item.start, item.end, categories.canonical_of(item.text) is not None))
+    found = []
+    for run in runs:
+        known = [n for n, (_, _, canonical) in enumerate(run) if canonical]
+        if len(known) >= SHORTEST_LIST:
+            found.append(Span(run[known[0]][0], run[known[-1]][1], "DATA"))
+    return found
 
 
 def _with_head(text: str, start: int, end: int, left: int, right: int,

@@ -758,11 +758,19 @@ def test_a_list_of_canonical_items_no_span_marks_is_data_but_not_in_a_definition
         return [text[s.start:s.end] for s in unmarked(text, spans, load())]
 
     listed = "(一) 我们向您收集哪些信息\n•基本信息 姓名、家庭地址、电话号码、天气预报、职业、民族。"
-    # the run of canonical items after the head, up to the piece that is none (天气预报)
-    assert found(listed) == ["姓名、家庭地址、电话号码", "职业、民族"]
-    assert found(listed, ("职业",)) == []  # a clause the tagger marked is the tagger's
+    # from the first to the last canonical item: 天气预报 (no category) between them comes along
+    assert found(listed) == ["姓名、家庭地址、电话号码、天气预报、职业、民族"]
+    # but the run neither begins nor ends with it, and a generic piece (其他信息) ends a run
+    assert found("•基本信息 天气预报、姓名、家庭地址、其他信息、职业、民族、天气预报。") == ["姓名、家庭地址", "职业、民族"]
+    # a run the tagger marked is the tagger's; the rest of its clause is still read
+    assert found("•基本信息 姓名、家庭地址、其他信息、职业、民族。", ("职业",)) == ["姓名、家庭地址"]
+    assert found(listed, ("职业",)) == []
     assert found("个人信息：是指以电子方式记录的信息，包括姓名、出生日期、身份证件号码、住址。") == []
     assert found("2. 敏感个人信息：是一旦泄露的个人信息，包括生物识别、宗教信仰、金融账户、行踪轨迹。") == []
+    # the law's examples after a definition that names its term last, or after 其中
+    assert found("极易导致歧视性待遇等的信息为个人敏感信息，主要包括：身份证件号码、金融账户、行踪轨迹。") == []
+    assert found("其中，个人生物识别信息包括个人基因、指纹、声纹、掌纹、虹膜等。") == []
+    assert found("我们收集的这些信息为个人信息，包括姓名、电话号码。") == ["姓名、电话号码"]
     assert found("您的个人信息包括姓名、手机号码、住址。") == ["姓名、手机号码、住址"]
     assert found("设备信息是指以下信息：IMEI、MAC地址、IP地址。") == ["IMEI、MAC地址、IP地址"]
 
