@@ -37,13 +37,18 @@ class Rule:
     open: Optional[re.Pattern]
     needs: int
     window: int  # sentences after the evidence where its concrete part may stand
+    topic_score: Optional[float]  # the item's own score for its topics; None: the table's
 
 
 @dataclass(frozen=True)
 class Sentence:
     start: int
     end: int
-    topics: FrozenSet[str]  # empty where the policy was read without topics
+    topics: Tuple[Tuple[str, float], ...]  # (topic, score); gold's score 1; none where read without topics
+
+    def on(self, topics: FrozenSet[str], min_score: float) -> bool:
+        """Whether the sentence has one of these topics at `min_score` or more."""
+        return any(label in topics and score >= min_score for label, score in self.topics)
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class Checklist:
                               frozenset(row["topics"]), expand(row["about"]),
                               tuple(expand(p) for p in row.get("concrete", [])), row.get("with_data", False),
                               expand(row["open"]) if "open" in row else None, row.get("needs", 1),
-                              row.get("window", 0)))
+                              row.get("window", 0), row.get("topic_score")))
         if table["decide_by"] not in ("words", "topics"):
             raise ValueError(f"{path}: decide_by {table['decide_by']!r} is neither \"words\" nor \"topics\"")
         return cls(tuple(rules), expand(shared["data_words"]), table["decide_by"], table["topic_score"])
@@ -80,24 +85,25 @@ class Checklist:
         chose the candidates or every sentence of the text was one."""
         if self.decide_by == "words":
             policy = replace(policy, topics=None, spans=[s for s in policy.spans if s.label not in _TOPICS])
-        found, with_topics = sentences(policy, self.topic_score)
+        found, with_topics = sentences(policy)
         data_starts = sorted(s.start for s in policy.spans if s.label == "DATA")
-        return {"checklist": [decide(rule, policy.text, found, with_topics, data_starts, self.data_words)
+        return {"checklist": [decide(rule, policy.text, found, with_topics, data_starts, self.data_words,
+                                     self.topic_score if rule.topic_score is None else rule.topic_score)
                               for rule in self.rules],
                 "checklist_from": "topics" if with_topics else "text"}
 
 
-def sentences(policy: Document, min_score: float = 0.0) -> Tuple[List[Sentence], bool]:
-    """The policy's sentences with their topics, and whether it has topics at all: the
-    pipeline's (`topics`, those scored at least `min_score`) or gold's (spans labelled with
-    a topic). Without, every sentence of the text, cut as the sentence classifier cuts it."""
-    labelled: Dict[Tuple[int, int], set] = {}
-    pairs = ([s for s, score in policy.topics.items() if score >= min_score] if policy.topics is not None
-             else [s for s in policy.spans if s.label in _TOPICS])
-    for span in pairs:
-        labelled.setdefault((span.start, span.end), set()).add(span.label)
+def sentences(policy: Document) -> Tuple[List[Sentence], bool]:
+    """The policy's sentences with their topics and scores, and whether it has topics at all:
+    the pipeline's (`topics`) or gold's (spans labelled with a topic, scored 1). Without, every
+    sentence of the text, cut as the sentence classifier cuts it."""
+    labelled: Dict[Tuple[int, int], dict] = {}
+    pairs = (list(policy.topics.items()) if policy.topics is not None
+             else [(s, 1.0) for s in policy.spans if s.label in _TOPICS])
+    for span, score in pairs:
+        labelled.setdefault((span.start, span.end), {})[span.label] = score
     if policy.topics is not None or labelled:
-        return [Sentence(s, e, frozenset(labels)) for (s, e), labels in sorted(labelled.items())], True
+        return [Sentence(s, e, tuple(sorted(labels.items()))) for (s, e), labels in sorted(labelled.items())], True
     found = []
     for match in _SENTENCE.finditer(policy.text):
         start, end = match.span()
@@ -106,19 +112,19 @@ def sentences(policy: Document, min_score: float = 0.0) -> Tuple[List[Sentence],
         while end > start and policy.text[end - 1].isspace():
             end -= 1
         if end > start:
-            found.append(Sentence(start, end, frozenset()))
+            found.append(Sentence(start, end, ()))
     return found, False
 
 
 def decide(rule: Rule, text: str, found: Sequence[Sentence], with_topics: bool, data_starts: List[int],
-           data_words: re.Pattern) -> dict:
+           data_words: re.Pattern, topic_score: float = 0.0) -> dict:
     """One item's status and evidence, from the policy's sentences (`data_starts`: where its
-    DATA spans start, sorted; see data/checklist.toml)."""
+    DATA spans start, sorted; a topic counts from `topic_score` on; see data/checklist.toml)."""
     evidence: List[Sentence] = []
     concrete: List[Sentence] = []
     counted = 0
     for n, sentence in enumerate(found):
-        if with_topics and not sentence.topics & rule.topics:
+        if with_topics and not sentence.on(rule.topics, topic_score):
             continue
         words = text[sentence.start:sentence.end]
         if not rule.about.search(words):

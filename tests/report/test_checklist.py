@@ -122,6 +122,21 @@ def test_a_classifiers_topics_count_from_the_tables_score_and_a_policy_without_t
     assert statuses(words)["account_cancellation"] == "present"
 
 
+def test_an_item_with_its_own_topic_score_reads_its_topics_from_that_score(tmp_path: Path):
+    line = "如我们停止运营，我们将删除或匿名化处理您的个人信息。"
+    policy = capp_policy(LINES + [(line, ["CESSATION"])])
+    at = policy.text.index(line)
+    tagged = replace(policy, spans=[], topics={s: (0.99 if s.start != at else 0.5) for s in policy.spans})
+    table = TABLE.read_text(encoding="utf-8")
+    own = re.search(r"\ntopic_score = ([\d.]+)\n(?=about = '''\(\(停止)", table)
+    assert own is not None and float(own.group(1)) < 0.5 < by_topics().topic_score
+    assert statuses(by_topics()(tagged))["cessation"] == "present"
+    # without its own score the item reads the table's, and the sentence at 0.5 is not on it
+    plain = tmp_path / "checklist.toml"
+    plain.write_text(table.replace(own.group(0), "\n"), encoding="utf-8")
+    assert statuses(replace(Checklist.load(plain), decide_by="topics")(tagged))["cessation"] == "missing"
+
+
 def test_ablation_deletes_a_topics_gold_sentences_and_counts_the_decisions():
     policy = capp_policy()
     cut = without_topics(policy, frozenset({"CONTROL"}))
