@@ -96,6 +96,9 @@ def test_data_named_as_permissions_are_report_spans_in_a_sentence_that_asks_for_
     assert texts(doc.spans["report"]) == [("剪切板", "DATA")]
     doc = predicted(nlp, [], "如您选择开启导入通讯录功能，我们会加密。")
     assert texts(doc.spans["report"]) == [("通讯录", "DATA")]
+    # photos are the photo permission's data (iOS names it 照片), and so are pictures uploaded
+    doc = predicted(nlp, [], "当您上传图片时，我们会申请您设备的照片权限。")
+    assert texts(doc.spans["report"]) == [("图片", "DATA"), ("照片", "DATA")]
     # where the tagger marked one, its list grows over the rest as before
     doc = predicted(nlp, [("相册", "DATA", 0.9)], text)
     assert texts(doc.spans["report"]) == [("相机、相册、麦克风权限", "DATA"), ("相册", "DATA")]
