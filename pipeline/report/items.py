@@ -52,7 +52,7 @@ _NOT_IN_HEADING = re.compile(r"[。；;，,！？!?：:\t]")
 DEFINED_TERMS = frozenset(normalise(t) for t in _WORDS["not_data"]["defined_terms"])
 # a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…,
 # 本隐私政策中可能涉及到的个人信息包括但不限于…: a glossary's list of the law's categories)
-DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如|其中)?[，,]?\s*(?:本(?:隐私)?政策中?(?:可能)?所?涉及(?:到)?的)?"
+DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如|其中)?[，,]?\s*(?:本(?:隐私)?政策中?(?:可能)?所?(?:涉及(?:到)?|称)的)?"
                         r"([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:\1\s*)?(?:是指|指的是|是|指|包括)")
 # a term defined at the end of its definition, its examples after it (…或歧视性待遇等的信息为个人
 # 敏感信息，主要包括：身份证件号码、…)

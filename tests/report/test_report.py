@@ -916,6 +916,11 @@ def test_the_laws_examples_in_a_definition_of_personal_information_are_no_items(
     assert not defines_personal_information("您的个人信息包括姓名")
     assert not defines_personal_information("该等数据包括IP地址")
     assert not defines_personal_information("设备信息是指设备型号")
+    # the standard's defined terms, and a policy's own wording of the subject (stop 41)
+    assert defines_personal_information("用户画像是指通过收集、汇聚、分析个人信息，对其职业、健康做出分析")
+    assert defines_personal_information("7、自动化决策：指通过计算机程序自动分析个人的经济、健康、信用状况")
+    assert defines_personal_information("本政策所称的个人敏感信息是指一旦泄露的个人信息，具体包括身份证件号码")
+    assert not defines_personal_information("我们会根据您的用户画像是否完整提示您")
     parsed = parse("敏感个人信息是一旦泄露的个人信息，包括<宗教信仰>、<行踪轨迹>。我们[收集]<行踪轨迹>。")
     policy = Document("p", parsed.text, parsed.spans)
     # 行踪轨迹 stays: the policy also says it collects it
