@@ -32,6 +32,7 @@ SHARED_HEAD_JOINS = frozenset(_WORDS["shared_head_joins"])
 UNSHARED = tuple(_WORDS["unshared"])
 SHARED_FRONTS = frozenset(_WORDS["shared_fronts"])
 SHARED_MODIFIER, SHARED_HEAD = 4, 6  # characters at most
+LIST_MODIFIER = 2  # characters: a bare word of a list (设备, 交易), not an item (银行卡号) nor a numeral (二、)
 NOT_ITEMS = tuple(_WORDS["not_items"])
 HEAD_ENDS = tuple(_WORDS["head_ends"])
 GLUED_VERBS = tuple(sorted(_WORDS["glued_verbs"], key=len, reverse=True))
@@ -155,6 +156,11 @@ def items_of(text: str, spans: Sequence[Span], categories: Categories,
              if i.head is not None and categories.core(i.head) == categories.core(i.text) else i
              for i in items]
     items = _shared_fronts(text, _shared_tails(text, _shared_heads(text, items), categories))
+    # 交易、支付、预订等信息: a bare word under a bare head noun is that kind of data (交易信息)
+    items = [Item(i.start, i.end, i.text + i.head, i.head, i.span)
+             if i.head in SHARED_HEADS and len(i.text) == LIST_MODIFIER and not i.text.endswith(SHARED_HEADS)
+             and categories.canonical_of(i.text) is None else i
+             for i in items]
     # Markup left in a text (<the-end-of-privacy-policy> in CAPP-130's) is no data item.
     items = [i for i in items if not MARKUP.search(i.text)]
     return sorted(items, key=lambda i: (i.start, i.end))
@@ -211,16 +217,24 @@ def _shared_tails(text: str, items: List[Item], categories: Categories) -> List[
     ends in no head, joined (`shared_head_joins`) to the next item that ends in one
     (`shared_heads`) and starts with none of `unshared`, takes that item's words after its
     first jieba word (or, one word, its head: 通信/通话记录 is 通信记录). The first keeps its
-    offsets, as a coordinated pair's items do."""
+    offsets, as a coordinated pair's items do. A bare word in a list (设备、网络、渠道信息: at
+    most `LIST_MODIFIER` characters, before 、) takes the head noun alone (设备信息, 网络信息; not
+    设备环境信息 from 设备、设备环境信息); from the last item back, so the whole list shares it."""
     out = list(items)
-    for n in range(len(out) - 1):
+    for n in reversed(range(len(out) - 1)):
         first, second = out[n], out[n + 1]
-        if (not _joined(text, first, second) or first.text.endswith(SHARED_HEADS)
+        # a bare word, not an attribute of the item before it (接入方式、类型、状态、网络质量数据)
+        listed = (first.span == second.span and len(first.text) == LIST_MODIFIER
+                  and first.text not in SHARED_FRONTS and text[first.end:second.start].strip() == "、")
+        if not listed:
+            second = items[n + 1]  # joined words share the head as written (驾车/新能源/…路线信息)
+        if (not (listed or _joined(text, first, second)) or first.text.endswith(SHARED_HEADS)
                 or not second.text.endswith(SHARED_HEADS) or second.text.startswith(UNSHARED)
                 or categories.canonical_of(first.text) is not None):
             continue
+        noun = next(h for h in SHARED_HEADS if second.text.endswith(h))
         words = jieba.lcut(second.text)  # 操作系统|信息; one word (通话记录) shares its head noun
-        head = "".join(words[1:]) if len(words) > 1 else next(h for h in SHARED_HEADS if second.text.endswith(h))
+        head = noun if listed or len(words) == 1 else "".join(words[1:])
         # a modifier is a word or two (硬件, 通信); a head is a noun, not a clause (…化后的信息)
         if len(first.text) <= SHARED_MODIFIER and head and len(head) <= SHARED_HEAD and "的" not in head:
             out[n] = Item(first.start, first.end, first.text + head, first.head, first.span)

@@ -230,7 +230,7 @@ def make_job(inputs: Sequence[str], out: Path, options: ReportOptions, lexicon: 
     spec = ReportSpec(str(out), options, lexicon)
     planned = plan_report(inputs, partition_size)
     # as the manifest reads back (lists, not tuples); the title is the pages' alone; the tables'
-    # fingerprint, since a partition made with other tables (or item filter) is another report
+    # fingerprint, since a partition made with other tables (item filter, report code) is another report
     settings = json.loads(json.dumps({"options": {k: v for k, v in asdict(options).items() if k != "title"},
                                       "partition_size": partition_size, "tables": tables_fingerprint()}))
     make = lambda: Job(inputs, out, spec=spec, planned=planned, settings=settings, checks=REPORT_CHECKS, say=say)
@@ -246,11 +246,14 @@ def make_job(inputs: Sequence[str], out: Path, options: ReportOptions, lexicon: 
 
 
 def tables_fingerprint() -> str:
-    """A digest of the data files the report reads (pipeline/data: tables, word lists, the filter)."""
+    """A digest of the data files the report reads (pipeline/data: tables, word lists, the filter)
+    and of the code that reads them (pipeline/report): a report resumed after either changed
+    would mix two readings of its items."""
     digest = hashlib.sha256()
-    for path in sorted(ITEM_FILTER.parent.iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for folder in (ITEM_FILTER.parent, Path(__file__).parent):
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.suffix in (".toml", ".json", ".py"):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -876,6 +876,13 @@ def test_a_word_joined_to_an_item_shares_its_head_or_front_unless_it_is_an_item_
     assert items("我们会收集访问日期和时间。") == [("访问日期", "访问日期"), ("访问时间", "时间")]
     assert [t for t, _ in items("我们会收集操作系统及版本。")] == ["操作系统", "操作系统版本"]
     assert [t for t, _ in items("我们会收集日期和时间。")] == ["日期", "时间"]
+    # a bare word of a list shares the head noun of the list's last item, or of its 等…
+    assert items("我们会收集设备、网络、渠道信息。") == [("设备信息", "设备"), ("网络信息", "网络"), ("渠道信息", "渠道信息")]
+    assert [t for t, _ in items("我们会收集浏览、搜索记录。")] == ["浏览记录", "搜索记录"]
+    assert [t for t, _ in items("我们会收集交易、支付、预订等信息。")] == ["交易信息", "支付信息", "预订信息"]
+    # but not an attribute of the item before it, nor an item of its own
+    assert [t for t, _ in items("我们会收集接入方式、类型、状态、网络质量数据。")] == ["接入方式", "类型", "状态", "网络质量数据"]
+    assert [t for t, _ in items("我们会收集订单号码、支付信息。")] == ["订单号码", "支付信息"]
 
 
 def test_an_item_of_no_category_counts_only_where_its_sentence_handles_or_lists_data():
