@@ -11,8 +11,8 @@ from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
 from .item_filter import ItemFilter, features, filtered
-from .items import (CONTACT_ITEMS, Item, Options, as_channel, defines_personal_information, glued_verbs,
-                    in_numbered_heading, items_of, not_collected, not_data, outermost)
+from .items import (CONTACT_ITEMS, Item, Options, as_channel, defines_personal_information, defines_under_heading,
+                    glued_verbs, in_numbered_heading, items_of, not_collected, not_data, outermost)
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 from .sdk import SdkLists
 
@@ -51,9 +51,12 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
     bounds = practices.segments.sentences + [len(text)]
     said = [text[a:b] for a, b in zip(bounds, bounds[1:])]  # each sentence's text
     defining: Set[int] = set()  # a definition goes on over its ；-parts (…包括：个人基本信息（…）；个人身份信息（…）；…)
+    line = ""  # the last sentence before this one that is not blank: a glossary entry's heading
     for i, sentence in enumerate(said):
-        if defines_personal_information(sentence) or (i - 1 in defining and said[i - 1].rstrip().endswith(("；", ";"))):
+        if (defines_personal_information(sentence) or defines_under_heading(line, sentence)
+                or (i - 1 in defining and said[i - 1].rstrip().endswith(("；", ";")))):
             defining.add(i)
+        line = sentence if sentence.strip() else line
     keys = [categories.core(item.text) for item in items]
     for item, key in zip(items, keys):
         practice = practices.at(item.start)

@@ -53,11 +53,21 @@ _NOT_IN_HEADING = re.compile(r"[。；;，,！？!?：:\t]")
 DEFINED_TERMS = frozenset(normalise(t) for t in _WORDS["not_data"]["defined_terms"])
 # a sentence's subject and the verb that defines it (2. 敏感个人信息：敏感个人信息是…, 例如，个人信息包括…,
 # 本隐私政策中可能涉及到的个人信息包括但不限于…: a glossary's list of the law's categories)
-DEFINITION = re.compile(r"\W*(?:\d+[、.．]\s*)?(?:例如|比如|其中)?[，,]?\s*(?:本(?:隐私)?政策中?(?:可能)?所?(?:涉及(?:到)?|称)的)?"
+DEFINITION = re.compile(r"\W*(?:\d+(?:[.．]\d+)*[、.．]?\s*)?(?:例如|比如|其中)?[，,]?\s*(?:本(?:隐私)?政策中?(?:可能)?所?(?:涉及(?:到)?|称)的)?"
                         r"([^您你我\W]\w{0,11}?)\s*[：:]?\s*(?:\1\s*)?(?:是指|指的是|是|指|包括)")
 # a term defined at the end of its definition, its examples after it (…或歧视性待遇等的信息为个人
 # 敏感信息，主要包括：身份证件号码、…)
 DEFINED_AS = re.compile(r"的(?:个人)?信息(?:为|是|属于)(\w{2,8}?)[，,：:]?\s*(?:主要)?(?:包括|有)[：:]?")
+# a glossary entry's number (10.2, 1、, （一）) and the words its definition starts with
+ENTRY_NUMBER = re.compile(r"^(?:[\d.．、\s]+|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+、\s*)")
+ENTRY_STARTS = ("包括", "是指", "指")
+# more shapes of a glossary, each naming a defined term as written: 敏感个人信息：一旦泄露…, 例如，
+# 敏感个人信息包括…, 个人信息中属于敏感个人信息的有：…, 个人信息示例：… (not …不属于个人信息: the
+# data it names is still the app's, 单纯的传感器数据不属于个人信息)
+_TERMS = "|".join(sorted(map(re.escape, _WORDS["not_data"]["defined_terms"]), key=len, reverse=True))
+GLOSSARY = re.compile(rf"^\W*(?:\d+(?:[.．]\d+)*[)）、.．]?\s*)?(?:{_TERMS})[：:]\s*(?:一旦|以电子|是指|指|包括|是)"
+                      rf"|(?:例如|比如)[，,]?\s*(?:{_TERMS})(?:包括|有)|属于(?:{_TERMS})的(?:有|包括)"
+                      rf"|(?:{_TERMS})示例[：:]")
 LONGEST_PAREN = 300  # characters; a longer "parenthesis" is a stray bracket
 MARKUP = re.compile(r"[<>]")
 
@@ -121,7 +131,15 @@ def defines_personal_information(sentence: str) -> bool:
     found = DEFINITION.match(sentence.lstrip())
     if found is not None and normalise(found.group(1)) in DEFINED_TERMS:
         return True
-    return any(normalise(m.group(1)) in DEFINED_TERMS for m in DEFINED_AS.finditer(sentence))
+    return (any(normalise(m.group(1)) in DEFINED_TERMS for m in DEFINED_AS.finditer(sentence))
+            or GLOSSARY.search(sentence) is not None)
+
+
+def defines_under_heading(heading: str, sentence: str) -> bool:
+    """Whether a sentence is a glossary's entry for one of `defined_terms`: under a line that is
+    the term alone (10.2个人敏感信息), its definition (包括身份证件号码、…)."""
+    term = ENTRY_NUMBER.sub("", heading.strip())
+    return normalise(term) in DEFINED_TERMS and sentence.lstrip().startswith(ENTRY_STARTS)
 
 
 def outermost(spans: Sequence[Span], label: str = "DATA") -> List[Span]:

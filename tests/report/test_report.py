@@ -940,6 +940,19 @@ def test_the_laws_examples_in_a_definition_of_personal_information_are_no_items(
     policy = Document("p", parsed.text, parsed.spans)
     assert [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]] == [
         "护照", "手机号码"]
+    # more shapes of a glossary (stop 42): a numbered entry, an example in the sentence, a
+    # category of the law's, the policy's own examples; but not data said to be no personal information
+    assert defines_personal_information("（2）敏感个人信息：一旦泄露或者非法使用，容易导致…的个人信息，包括生物识别")
+    assert defines_personal_information("10.2个人敏感信息\n\n包括身份证件号码、个人生物识别信息")
+    assert defines_personal_information("…的个人信息，例如，敏感个人信息包括身份证件号码、银行帐号")
+    assert defines_personal_information("具体而言，个人信息中属于敏感个人信息的有：身份证件号码、金融账户")
+    assert defines_personal_information("个人信息示例：个人基本资料（包括个人姓名、生日）")
+    assert not defines_personal_information("我们会使用你的传感器信息（单纯的传感器数据不属于个人信息）")
+    assert not defines_personal_information("个人信息：我们会收集您的手机号码")
+    # a glossary entry under a line that is the term alone (10.2个人敏感信息 / 包括…)
+    parsed = parse("十、关键词说明\n10.2个人敏感信息\n\n包括<身份证件号码>、<银行账号>。\n我们[收集]<手机号码>。")
+    policy = Document("p", parsed.text, parsed.spans)
+    assert [row["text"] for row in report_policy(policy, load(), load_verbs()).entry["data_items"]] == ["手机号码"]
 
 
 def test_a_way_to_reach_the_user_is_no_item_unless_the_policy_also_handles_it_as_data():
