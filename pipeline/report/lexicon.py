@@ -79,12 +79,19 @@ def build_lexicon(gold: Sequence[Document], categories: Categories, min_policies
     return Lexicon(entries, compiled(entries))
 
 
+# where Latin letters or digits meet other characters in an escaped entry
+LATIN_EDGE = re.compile(r"(?<=[A-Za-z0-9])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[A-Za-z0-9])")
+
+
 def compiled(entries: List[str]) -> "re.Pattern[str] | None":
     if not entries:
         return None
     alternatives = []
     for entry in entries:
         piece = re.escape(entry).replace(r"\ ", r"\s*")
+        # Latin beside Chinese is often spaced (IP 地址, SIM 卡): the entry IP地址 matched IP and
+        # 地址 apart, two items, the second a postal address
+        piece = LATIN_EDGE.sub(" ?", piece)
         if entry[0].isascii() and entry[0].isalnum():
             piece = r"(?<![A-Za-z])" + piece
         if entry[-1].isascii() and entry[-1].isalnum():

@@ -636,6 +636,9 @@ def test_the_lexicon_holds_specific_items_of_several_gold_policies_and_fills_gap
     (policy,) = with_lexicon([Document("p", text, taken)], lexicon)
     assert [text[s.start:s.end] for s in policy.spans] == ["收集", "Imei", "MAC地址", "mac地址"]
     assert build_lexicon(gold, load(), min_policies=3).entries == []
+    # Latin beside Chinese may be spaced in a policy (MAC 地址) and is one item still
+    spaced = "收集设备的MAC 地址。"
+    assert [spaced[s.start:s.end] for s in lexicon.spans(spaced, [Span(0, 2, "ACTION")])] == ["MAC 地址"]
 
 
 def test_min_score_leaves_out_the_spans_annotate_scored_lower(tmp_path):
