@@ -11,8 +11,9 @@ from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
 from .item_filter import ItemFilter, features, filtered
-from .items import (CONTACT_ITEMS, Item, Options, as_channel, defines_personal_information, defines_under_heading,
-                    glued_verbs, in_numbered_heading, items_of, not_collected, not_data, outermost)
+from .items import (BANK_ACCOUNTS, CONTACT_ITEMS, Item, Options, a_banks_account, as_channel,
+                    defines_personal_information, defines_under_heading, glued_verbs, in_numbered_heading, items_of,
+                    not_collected, not_data, outermost)
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 from .sdk import SdkLists
 
@@ -20,6 +21,7 @@ TOP_ITEMS = 30
 WITHOUT_CANONICAL = 50  # the most frequent items with no canonical item, for growing the table
 # CA4P-483's action labels: the truth the verb rule is checked against.
 TRUTH = {"COLLECT": COLLECT, "SHARE": SHARE}
+ACCOUNT = "account"  # the canonical account of a service, which a bank's policy means as its own
 
 
 @dataclass
@@ -93,6 +95,9 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
         meant = {categories.in_context(key, said[i]) for i in sentences[key]}
         if len(meant) == 1 and (found := meant.pop()) is not None:
             row.update(canonical=found.id, category=found.category, sensitive=found.sensitive)
+        elif row["canonical"] in (None, ACCOUNT) and a_banks_account(text, row["text"]):
+            bank = categories.canonical[BANK_ACCOUNTS["canonical"]]
+            row.update(canonical=bank.id, category=bank.category, sensitive=bank.sensitive)
     known = [key for key, row in rows.items() if row["category"] not in (OTHER, GENERIC) or row["canonical"]]
     # sentences that name an item of a known category, and one besides a contact (电话, 邮编 …)
     listing = {i for key in known for i in sentences[key]}

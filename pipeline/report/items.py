@@ -42,6 +42,7 @@ LIST_ENDS = tuple(_WORDS["list_ends"])  # lists.py: where the last item of a gro
 _NOT_DATA = {key: tuple(normalise(w) for w in _WORDS["not_data"][key]) for key in ("terms", "starts", "ends")}
 CONTACT_ITEMS = frozenset(_WORDS["not_data"]["contact_items"])
 CHANNEL_ITEMS = frozenset(normalise(t) for t in _WORDS["not_data"]["channel_items"])
+BANK_ACCOUNTS = _WORDS["bank_accounts"]
 _CHANNEL_BEFORE = re.compile(f"(?:{'|'.join(_WORDS['not_data']['channel_before'])})[^您你，。；,;\n]{{0,12}}$")
 _CHANNEL_AFTER = re.compile(f"[^，。；,;\n]{{0,12}}?(?<!联系)(?:{'|'.join(_WORDS['not_data']['channel_after'])})")
 _NOT_COLLECTED = re.compile(f"(?:{'|'.join(_WORDS['not_data']['not_collected_negations'])})(?:主动)?"
@@ -140,6 +141,14 @@ def defines_under_heading(heading: str, sentence: str) -> bool:
     the term alone (10.2个人敏感信息), its definition (包括身份证件号码、…)."""
     term = ENTRY_NUMBER.sub("", heading.strip())
     return normalise(term) in DEFINED_TERMS and sentence.lstrip().startswith(ENTRY_STARTS)
+
+
+def a_banks_account(policy_text: str, item: str) -> bool:
+    """Whether an item names the user's account at the bank whose policy this is (items.toml's
+    `bank_accounts`: 账号 in a policy that calls its handler 我行)."""
+    return (policy_text.count(BANK_ACCOUNTS["self_name"]) >= BANK_ACCOUNTS["min_mentions"]
+            and any(w in item for w in BANK_ACCOUNTS["words"])
+            and not any(w.lower() in item.lower() for w in BANK_ACCOUNTS["other_services"]))
 
 
 def outermost(spans: Sequence[Span], label: str = "DATA") -> List[Span]:

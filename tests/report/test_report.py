@@ -993,6 +993,21 @@ def test_a_term_the_sentence_decides_names_its_item_where_every_sentence_of_it_d
     assert meant("绑卡时我们会[收集]您的<银行卡号>、<有效期>。", "有效期")[0] == "card_security_code"
 
 
+def test_in_a_banks_policy_an_account_is_a_bank_account():
+    from pipeline.report.build import report_policy
+    from pipeline.report.practices import load_verbs
+
+    bank = "我行重视您的信息。我行遵守法律。我行会加密。我行会通知您。我行[收集]您的<账号>、<签约账号>、<微信账号>、<账户预留手机号>。"
+    for text, expected in ((bank, "个人财产信息"), (bank.replace("我行", "我们"), "网络身份标识信息")):
+        parsed = parse(text)
+        rows = {r["text"]: r for r in report_policy(Document("p", parsed.text, parsed.spans), load(), load_verbs()).entry["data_items"]}
+        assert (rows["账号"]["category"], rows["签约账号"]["category"]) == (expected, expected), text
+        # another service's account, and a phone number, stay what they are
+        assert rows["微信账号"]["category"] == "网络身份标识信息"
+        assert rows["账户预留手机号"]["category"] != "个人财产信息"
+    assert rows["账号"]["sensitive"] is False
+
+
 def test_the_companys_own_contact_lines_are_no_items_and_the_users_contact_data_is():
     from pipeline.report.build import report_policy
     from pipeline.report.practices import load_verbs
