@@ -827,11 +827,12 @@ def test_the_canonical_table_is_checked_against_the_categories(tmp_path):
     from pipeline.report.categories import CANONICAL_FILE, DATA_FILE, Categories
 
     table = Categories()
-    # each item is in a row of A.1, or in `other` where A.1 has none (what users publish)
+    # each item is in a row of A.1, or in `other` where A.1 has none (what users publish, a vehicle's data)
     assert len(table.canonical) >= 300 and all(i.category in table.by_name or i.category == OTHER
                                                for i in table.canonical.values())
     assert {i.id for i in table.canonical.values() if i.category == OTHER} == {
-        "photo", "album", "images", "video", "audio", "published_content", "comments"}
+        "photo", "album", "images", "video", "audio", "published_content", "comments",
+        "license_plate", "vin", "vehicle_info"}
     # so are such items by their words, and they take no head's category
     assert table.assign("上传的相册内容") == (OTHER, False) and table.assign_item("相册", "设备信息") == (OTHER, False)
     assert table.assign_item("Wi-Fi名称", "位置信息")[0] == "个人位置信息"
