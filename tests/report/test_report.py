@@ -887,6 +887,9 @@ def test_a_word_joined_to_an_item_shares_its_head_or_front_unless_it_is_an_item_
     # but not an attribute of the item before it, nor an item of its own
     assert [t for t, _ in items("我们会收集接入方式、类型、状态、网络质量数据。")] == ["接入方式", "类型", "状态", "网络质量数据"]
     assert [t for t, _ in items("我们会收集订单号码、支付信息。")] == ["订单号码", "支付信息"]
+    # 在内的 closes a list and starts its head
+    assert [t for t, _ in items("我们会收集包括银行卡号、有效期在内的银行卡支付必要信息。")] == [
+        "银行卡号", "有效期", "银行卡支付必要信息"]
 
 
 def test_an_item_of_no_category_counts_only_where_its_sentence_handles_or_lists_data():
