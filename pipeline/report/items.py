@@ -244,8 +244,8 @@ def _shared_tails(text: str, items: List[Item], categories: Categories) -> List[
     ends in no head, joined (`shared_head_joins`) to the next item that ends in one
     (`shared_heads`) and starts with none of `unshared`, takes that item's words after its
     first jieba word (or, one word, its head: 通信/通话记录 is 通信记录). The first keeps its
-    offsets, as a coordinated pair's items do. A bare word in a list (设备、网络、渠道信息: at
-    most `LIST_MODIFIER` characters, before 、) takes the head noun alone (设备信息, 网络信息; not
+    offsets, as a coordinated pair's items do. A bare word in a list (设备、网络、渠道信息: of
+    `LIST_MODIFIER` characters, before 、) takes the head noun alone (设备信息, 网络信息; not
     设备环境信息 from 设备、设备环境信息); from the last item back, so the whole list shares it."""
     out = list(items)
     for n in reversed(range(len(out) - 1)):
