@@ -211,6 +211,9 @@ def test_purposes_come_from_the_sentence_and_receivers_from_a_sharing_one():
     found, text = practice("{为了安全}，(我们)会向(腾讯)[共享]<设备信息>。(我们)[收集]<姓名>，(百度)不会。", "姓名")
     assert found.purposes == [] and found.receivers == []  # no sharing in that sentence
     assert found.kinds == [COLLECT]
+    # a bank's own name for itself is no receiver
+    found, text = practice("您需要向(我行)[提供]<身份证号码>，(我行)会向(银联)[共享]<身份证号码>。", "身份证号码")
+    assert [text[s.start:s.end] for s in found.receivers] == ["银联"]
 
 
 def test_ca4p_labels_are_read_as_their_roles():
