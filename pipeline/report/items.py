@@ -197,10 +197,13 @@ def glued_verbs(items: Sequence[Item], categories: Categories) -> List[Item]:
     """An item with words the tagger glued on is the canonical item they hold, where the whole
     is none: after one of items.toml's `glued_verbs` at its front (采集声音, 获取手机识别码) or
     the last of its `glued_before` (会将您的手机号码), or before one of its `glued_after` at its
-    end (身份认证信息除外). An item `not_data` names (以便于我们处理您的订单) stays as it is, to be left out."""
+    end (身份认证信息除外). An item `not_data` names (以便于我们处理您的订单) stays as it is, to be left out,
+    unless only its glued ending makes it so (联系电话时 is 联系电话; 转发时 stays, and is left out)."""
     out = []
     for item in items:
-        if categories.canonical_of(item.text) is None and not not_data(categories.core(item.text)):
+        core = categories.core(item.text)
+        unglued = next((core[:-len(w)] for w in GLUED_AFTER if core.endswith(w) and len(core) > len(w)), core)
+        if categories.canonical_of(item.text) is None and not not_data(unglued):
             item = _unglued(item, categories) or item
         out.append(item)
     return out

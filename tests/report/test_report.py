@@ -1052,6 +1052,10 @@ def test_words_glued_before_or_after_a_canonical_item_come_off_unless_the_item_i
     # a clause's little words and a user's acts come off; 具体 and 使用 name data with what follows
     found = unglued("<由于生日>、<播放录音>、<Android如IMEI>、<具体位置信息>、<使用行为信息>")
     assert [text for text, _ in found] == ["生日", "录音", "IMEI", "具体位置信息", "使用行为信息"]
+    # …时 is a condition, no data; but a canonical item before it is that item
+    assert [text for text, _ in unglued("<联系电话时>、<转发时>")] == ["联系电话", "转发时"]
+    from pipeline.report.items import not_data
+    assert not_data("转发时") and not not_data("联系电话")
 
 
 def test_an_item_named_only_in_numbered_headings_or_as_not_collected_is_no_item():
