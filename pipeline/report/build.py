@@ -11,9 +11,9 @@ from ..records import Document
 from .categories import GENERIC, OTHER, Categories, load
 from .checklist import STATUSES, Checklist
 from .item_filter import ItemFilter, features, filtered
-from .items import (BANK_ACCOUNTS, CONTACT_ITEMS, Item, Options, a_banks_account, as_channel,
+from .items import (BANK_ACCOUNTS, CONTACT_ITEMS, Item, Options, a_banks_policy, as_channel,
                     defines_personal_information, defines_under_heading, glued_verbs, in_numbered_heading, items_of,
-                    not_collected, not_data, outermost)
+                    names_an_account, not_collected, not_data, outermost)
 from .practices import COLLECT, KINDS, SHARE, Practices, Verbs, load_verbs
 from .sdk import SdkLists
 
@@ -90,13 +90,13 @@ def report_policy(policy: Document, categories: Categories, verbs: Verbs,
         if practice.handled:
             handled.add(key)
 
+    bank = categories.canonical[BANK_ACCOUNTS["canonical"]] if a_banks_policy(text) else None
     for key, row in rows.items():
         # a term the sentences decide (口令 beside 剪切板), where every sentence of it does
         meant = {categories.in_context(key, said[i]) for i in sentences[key]}
         if len(meant) == 1 and (found := meant.pop()) is not None:
             row.update(canonical=found.id, category=found.category, sensitive=found.sensitive)
-        elif row["canonical"] in (None, ACCOUNT) and a_banks_account(text, row["text"]):
-            bank = categories.canonical[BANK_ACCOUNTS["canonical"]]
+        elif bank is not None and row["canonical"] in (None, ACCOUNT) and names_an_account(row["text"]):
             row.update(canonical=bank.id, category=bank.category, sensitive=bank.sensitive)
     known = [key for key, row in rows.items() if row["category"] not in (OTHER, GENERIC) or row["canonical"]]
     # sentences that name an item of a known category, and one besides a contact (电话, 邮编 …)

@@ -43,6 +43,7 @@ _NOT_DATA = {key: tuple(normalise(w) for w in _WORDS["not_data"][key]) for key i
 CONTACT_ITEMS = frozenset(_WORDS["not_data"]["contact_items"])
 CHANNEL_ITEMS = frozenset(normalise(t) for t in _WORDS["not_data"]["channel_items"])
 BANK_ACCOUNTS = _WORDS["bank_accounts"]
+_OTHER_SERVICES = tuple(w.lower() for w in BANK_ACCOUNTS["other_services"])
 _CHANNEL_BEFORE = re.compile(f"(?:{'|'.join(_WORDS['not_data']['channel_before'])})[^您你，。；,;\n]{{0,12}}$")
 _CHANNEL_AFTER = re.compile(f"[^，。；,;\n]{{0,12}}?(?<!联系)(?:{'|'.join(_WORDS['not_data']['channel_after'])})")
 _NOT_COLLECTED = re.compile(f"(?:{'|'.join(_WORDS['not_data']['not_collected_negations'])})(?:主动)?"
@@ -59,9 +60,7 @@ DEFINITION = re.compile(r"\W*(?:\d+(?:[.．]\d+)*[、.．]?\s*)?(?:例如|比如
 # a term defined at the end of its definition, its examples after it (…或歧视性待遇等的信息为个人
 # 敏感信息，主要包括：身份证件号码、…)
 DEFINED_AS = re.compile(r"的(?:个人)?信息(?:为|是|属于)(\w{2,8}?)[，,：:]?\s*(?:主要)?(?:包括|有)[：:]?")
-# a glossary entry's number (10.2, 1、, （一）) and the words its definition starts with
-ENTRY_NUMBER = re.compile(r"^(?:[\d.．、\s]+|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+、\s*)")
-ENTRY_STARTS = ("包括", "是指", "指")
+ENTRY_STARTS = ("包括", "是指", "指")  # the words a glossary entry's definition starts with
 # more shapes of a glossary, each naming a defined term as written: 敏感个人信息：一旦泄露…, 例如，
 # 敏感个人信息包括…, 个人信息中属于敏感个人信息的有：…, 个人信息示例：… (not …不属于个人信息: the
 # data it names is still the app's, 单纯的传感器数据不属于个人信息)
@@ -139,16 +138,21 @@ def defines_personal_information(sentence: str) -> bool:
 def defines_under_heading(heading: str, sentence: str) -> bool:
     """Whether a sentence is a glossary's entry for one of `defined_terms`: under a line that is
     the term alone (10.2个人敏感信息), its definition (包括身份证件号码、…)."""
-    term = ENTRY_NUMBER.sub("", heading.strip())
+    line = heading.strip()
+    numbered = _NUMBERED.match(line)  # the entry's number, as a numbered heading's (10.2, （一）)
+    term = line[numbered.end():] if numbered else line
     return normalise(term) in DEFINED_TERMS and sentence.lstrip().startswith(ENTRY_STARTS)
 
 
-def a_banks_account(policy_text: str, item: str) -> bool:
-    """Whether an item names the user's account at the bank whose policy this is (items.toml's
-    `bank_accounts`: 账号 in a policy that calls its handler 我行)."""
-    return (policy_text.count(BANK_ACCOUNTS["self_name"]) >= BANK_ACCOUNTS["min_mentions"]
-            and any(w in item for w in BANK_ACCOUNTS["words"])
-            and not any(w.lower() in item.lower() for w in BANK_ACCOUNTS["other_services"]))
+def a_banks_policy(policy_text: str) -> bool:
+    """Whether the policy is a bank's: it calls its handler 我行 (items.toml's `bank_accounts`)."""
+    return policy_text.count(BANK_ACCOUNTS["self_name"]) >= BANK_ACCOUNTS["min_mentions"]
+
+
+def names_an_account(item: str) -> bool:
+    """Whether an item names an account (账号, 账户信息) that is no other service's (微信账号)."""
+    return (any(w in item for w in BANK_ACCOUNTS["words"])
+            and not any(w in item.lower() for w in _OTHER_SERVICES))
 
 
 def outermost(spans: Sequence[Span], label: str = "DATA") -> List[Span]:
@@ -202,18 +206,22 @@ def glued_verbs(items: Sequence[Item], categories: Categories) -> List[Item]:
     out = []
     for item in items:
         core = categories.core(item.text)
-        unglued = next((core[:-len(w)] for w in GLUED_AFTER if core.endswith(w) and len(core) > len(w)), core)
-        if categories.canonical_of(item.text) is None and not not_data(unglued):
+        if categories.canonical_of(item.text) is None and not not_data(core[:len(core) - len(_glued_ending(core))]):
             item = _unglued(item, categories) or item
         out.append(item)
     return out
+
+
+def _glued_ending(text: str) -> str:
+    """The one of `glued_after` that ends the text and is not all of it, or ''."""
+    return next((w for w in GLUED_AFTER if text.endswith(w) and len(text) > len(w)), "")
 
 
 def _unglued(item: Item, categories: Categories) -> Optional[Item]:
     text = item.text
     verb = next((v for v in GLUED_VERBS if text.startswith(v) and len(text) > len(v)), None)
     before = max((text.rfind(w) + len(w) for w in GLUED_BEFORE if w in text[1:]), default=0)
-    after = next((w for w in GLUED_AFTER if text.endswith(w) and len(text) > len(w)), None)
+    after = _glued_ending(text)
     cuts = [(len(verb), len(text))] if verb else []
     cuts += [(before, len(text))] if before else []
     cuts += [(0, len(text) - len(after))] if after else []
